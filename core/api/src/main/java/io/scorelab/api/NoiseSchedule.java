@@ -1,0 +1,73 @@
+package io.scorelab.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The forward (noising) process: the perturbation kernel p_t(x_t | x_0) = N(alpha(t) x_0,
+ * sigma(t)^2 I) for t in [t_eps, T], and the SDE dx = f(x, t) dt + g(t) dW that has these
+ * marginals (Song et al. 2021, eqs. 5-6).
+ *
+ * <p>Variance-exploding schedules have alpha = 1; variance-preserving ones alpha^2 + sigma^2 = 1.
+ * Discrete schedules (NCSN's geometric sigmas, DDPM's betas) are the same interface on a fixed grid
+ * of times: {@link #sampleTrainingTimes} then draws grid points only and {@link #discretization}
+ * returns the grid.
+ *
+ * <p>Times are NDArrays of shape (n), one per example, on the device of the data.
+ */
+public interface NoiseSchedule {
+
+    /** @return the smallest time used, t_eps > 0 */
+    double tMin();
+
+    /** @return the largest time T, where p_T is (close to) the prior */
+    double tMax();
+
+    /** @return the mean coefficient alpha(t), shape of t */
+    NDArray alpha(NDArray t);
+
+    /** @return the standard deviation sigma(t) of x_t given x_0, shape of t */
+    NDArray sigma(NDArray t);
+
+    /**
+     * @param x states of shape (n, d...)
+     * @param t times of shape (n)
+     * @return the drift f(x, t), shaped like x
+     */
+    NDArray drift(NDArray x, NDArray t);
+
+    /** @return the diffusion coefficient g(t), shape of t */
+    NDArray diffusion(NDArray t);
+
+    /**
+     * Draws training times from the schedule's training distribution (uniform on [t_eps, T] for
+     * continuous schedules, uniform over grid points for discrete ones).
+     *
+     * @return times of shape (n) on the manager's device
+     */
+    NDArray sampleTrainingTimes(NDManager manager, int n);
+
+    /**
+     * @param manager owns the result
+     * @param shape the full shape (n, d...) of the batch
+     * @return a draw from the prior p_T
+     */
+    NDArray samplePrior(NDManager manager, Shape shape);
+
+    /** @return log p_T(x) of the prior, shape (n) */
+    NDArray priorLogDensity(NDArray x);
+
+    /**
+     * @param steps the number of steps N a sampler asks for; a discrete schedule may ignore it and
+     *     return its own grid
+     * @return decreasing times t_0 = T > t_1 > ... > t_{N-1} = t_eps
+     */
+    double[] discretization(int steps);
+
+    /** @return sigma(t) of one time, on the host */
+    double sigmaAt(double t);
+
+    /** @return alpha(t) of one time, on the host */
+    double alphaAt(double t);
+}

@@ -1,0 +1,24 @@
+package io.scorelab.plugins.schedules;
+
+import io.scorelab.api.Components;
+import io.scorelab.api.Plugin;
+
+/** The noise schedules that ship with scorelab. */
+public final class SchedulesPlugin implements Plugin {
+
+    @Override
+    public String name() {
+        return "scorelab-schedules";
+    }
+
+    @Override
+    public String version() {
+        String version = SchedulesPlugin.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+
+    @Override
+    public void declare(Components components) {
+        components.schedule("geometric", GeometricSchedule.class);
+    }
+}
