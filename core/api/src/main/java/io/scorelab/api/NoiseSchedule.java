@@ -70,4 +70,31 @@ public interface NoiseSchedule {
 
     /** @return alpha(t) of one time, on the host */
     double alphaAt(double t);
+
+    /**
+     * Inverts sigma(t), which increases with t, by bisection on [t_eps, T].
+     *
+     * @param sigma a standard deviation between sigma(t_eps) and sigma(T)
+     * @return the time t with sigma(t) = sigma
+     * @throws ScorelabException if sigma lies outside the schedule's range
+     */
+    default double timeOfSigma(double sigma) {
+        double lo = tMin();
+        double hi = tMax();
+        double sigmaLo = sigmaAt(lo);
+        double sigmaHi = sigmaAt(hi);
+        if (!(sigma >= sigmaLo * (1 - 1e-9) && sigma <= sigmaHi * (1 + 1e-9))) {
+            throw new ScorelabException(
+                    "sigma = " + sigma + " is outside the schedule's range [" + sigmaLo + ", " + sigmaHi + "]");
+        }
+        for (int i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1.0, Math.abs(hi)); i++) {
+            double mid = 0.5 * (lo + hi);
+            if (sigmaAt(mid) < sigma) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
 }
