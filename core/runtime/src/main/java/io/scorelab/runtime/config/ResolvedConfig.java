@@ -1,0 +1,44 @@
+package io.scorelab.runtime.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.scorelab.api.ComponentKind;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The composed, resolved and validated configuration of one run.
+ *
+ * @param config the resolved configuration
+ * @param choices the chosen option of each group, for example {@code LOSS -> "ncsn"}
+ * @param metrics the chosen metrics
+ * @param experimentFile the experiment file it was composed from
+ * @param overrides the command-line overrides, as typed
+ */
+public record ResolvedConfig(
+        Config config,
+        Map<ComponentKind, String> choices,
+        List<String> metrics,
+        Path experimentFile,
+        List<String> overrides) {
+
+    /** @return the configuration as HOCON, as saved next to the run */
+    public String render() {
+        return config.root().render(ConfigRenderOptions.defaults()
+                .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
+    }
+
+    /** @return every leaf key with its value as text: the run's MLflow params */
+    public Map<String, String> flatten() {
+        Map<String, String> flat = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+            ConfigValue value = entry.getValue();
+            Object unwrapped = value.unwrapped();
+            flat.put(entry.getKey(), unwrapped instanceof String s ? s : value.render(ConfigRenderOptions.concise()));
+        }
+        return flat;
+    }
+}

@@ -1,0 +1,312 @@
+package io.scorelab.runtime.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.scorelab.api.Architecture;
+import io.scorelab.api.ComponentKind;
+import io.scorelab.api.Dataset;
+import io.scorelab.api.Loss;
+import io.scorelab.api.Metric;
+import io.scorelab.api.MetricInput;
+import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.Options;
+import io.scorelab.api.SampleResult;
+import io.scorelab.api.Sampler;
+import io.scorelab.api.ScorelabException;
+import io.scorelab.runtime.config.ResolvedConfig;
+import io.scorelab.runtime.engine.EngineSetup;
+import io.scorelab.runtime.model.Parameterization;
+import io.scorelab.runtime.plot.Plots;
+import io.scorelab.runtime.plot.SampleTable;
+import io.scorelab.runtime.plugin.ComponentFactory;
+import io.scorelab.runtime.plugin.PluginRegistry;
+import io.scorelab.runtime.tracking.RunStatus;
+import io.scorelab.runtime.tracking.TrackedRun;
+import io.scorelab.runtime.tracking.Tracker;
+import io.scorelab.runtime.training.Trainer;
+import io.scorelab.runtime.training.TrainerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of an experiment, start to end: create and validate the components (before any tensor),
+ * open the MLflow run, train, evaluate every {@code eval.every} steps and at the end, write the
+ * artifacts, and close the run as FINISHED, FAILED (with the reason in the tag
+ * {@code scorelab.failure}) or KILLED.
+ */
+public final class ExperimentRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRun.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
+
+    private final ResolvedConfig config;
+    private final PluginRegistry registry;
+    private final Tracker tracker;
+
+    /**
+     * @param config the resolved configuration
+     * @param registry the plugins
+     * @param tracker where the run is recorded
+     */
+    public ExperimentRun(ResolvedConfig config, PluginRegistry registry, Tracker tracker) {
+        this.config = config;
+        this.registry = registry;
+        this.tracker = tracker;
+    }
+
+    /**
+     * @param listener hears progress
+     * @return how the run went
+     * @throws ScorelabException for a user's mistake, after marking the run FAILED
+     */
+    public RunSummary execute(RunListener listener) {
+        long started = System.nanoTime();
+        Options root = Options.of(config.config(), "");
+        ComponentFactory factory = new ComponentFactory(registry, config.config());
+        Dataset dataset = factory.create(ComponentKind.DATASET, config.choices().get(ComponentKind.DATASET));
+        NoiseSchedule schedule = factory.create(ComponentKind.SCHEDULE, config.choices().get(ComponentKind.SCHEDULE));
+        Architecture architecture = factory.create(ComponentKind.ARCHITECTURE, config.choices().get(ComponentKind.ARCHITECTURE));
+        Loss loss = factory.create(ComponentKind.LOSS, config.choices().get(ComponentKind.LOSS));
+        Sampler sampler = factory.create(ComponentKind.SAMPLER, config.choices().get(ComponentKind.SAMPLER));
+        Map<String, Metric> metrics = new LinkedHashMap<>();
+        for (String name : config.metrics()) {
+            metrics.put(name, factory.create(ComponentKind.METRIC, name));
+        }
+        TrainerOptions trainerOptions = TrainerOptions.from(Options.of(config.config(), "trainer"));
+        Options eval = Options.of(config.config(), "eval");
+        int evalEvery = eval.nonNegativeInt("every");
+        int evalSamples = eval.positiveInt("samples");
+        Parameterization parameterization = Parameterization.named(root.getString("model.parameterization"));
+        String experimentName = root.getString("experiment.name");
+        long seed = root.getLong("seed");
+
+        Device device = EngineSetup.device(root.getString("device"));
+        Path outputDirectory = createOutputDirectory(Path.of(root.getString("output.dir")), experimentName);
+        writeText(outputDirectory.resolve("config.conf"), config.render());
+        writeText(outputDirectory.resolve("overrides.txt"), String.join("\n", config.overrides()) + "\n");
+
+        String runName = experimentName + "/" + outputDirectory.getFileName();
+        TrackedRun run = tracker.startRun(experimentName, runName, Provenance.tags(config, registry, device, runName));
+        Thread killed = new Thread(() -> run.end(RunStatus.KILLED), "scorelab-run-killed");
+        Runtime.getRuntime().addShutdownHook(killed);
+        try {
+            run.setTag("scorelab.output_dir", outputDirectory.toAbsolutePath().toString());
+            run.logParams(config.flatten());
+            run.logArtifact(outputDirectory.resolve("config.conf"), null);
+            listener.onStart(outputDirectory, run.runId(), trainerOptions.steps());
+            RunSummary summary = train(run, listener, outputDirectory, seed, device, trainerOptions, evalEvery, evalSamples,
+                    dataset, schedule, architecture, loss, sampler, metrics, parameterization, started);
+            run.end(RunStatus.FINISHED);
+            return summary;
+        } catch (RuntimeException | Error e) {
+            String reason = e instanceof ScorelabException ? e.getMessage() : e.toString();
+            run.setTag("scorelab.failure", reason.length() > 4000 ? reason.substring(0, 4000) : reason);
+            run.end(RunStatus.FAILED);
+            throw e;
+        } finally {
+            removeHook(killed);
+        }
+    }
+
+    private RunSummary train(
+            TrackedRun run,
+            RunListener listener,
+            Path outputDirectory,
+            long seed,
+            Device device,
+            TrainerOptions options,
+            int evalEvery,
+            int evalSamples,
+            Dataset dataset,
+            NoiseSchedule schedule,
+            Architecture architecture,
+            Loss loss,
+            Sampler sampler,
+            Map<String, Metric> metrics,
+            Parameterization parameterization,
+            long started) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        List<double[]> lossCurve = new ArrayList<>();
+        Map<String, Double> lastEvaluation = Map.of();
+        double trainingSeconds = 0;
+        try (Trainer trainer = new Trainer(options, dataset, schedule, loss, architecture, parameterization, device)) {
+            run.setTag("scorelab.parameters", Long.toString(trainer.parameterCount()));
+            RunListener tracking = new RunListener() {
+                @Override
+                public void onStep(long step) {
+                    listener.onStep(step);
+                }
+
+                @Override
+                public void onLog(long step, Map<String, Double> values) {
+                    values.forEach((key, value) -> run.logMetric(key, value, step));
+                    lossCurve.add(new double[] {step, values.get("train/loss")});
+                    listener.onLog(step, values);
+                }
+            };
+            while (trainer.step() < options.steps()) {
+                long next = options.steps();
+                if (evalEvery > 0) {
+                    next = Math.min(next, (trainer.step() / evalEvery + 1) * evalEvery);
+                }
+                if (options.checkpointEvery() > 0) {
+                    next = Math.min(next, (trainer.step() / options.checkpointEvery() + 1) * options.checkpointEvery());
+                }
+                long trainingStart = System.nanoTime();
+                trainer.train(next, tracking);
+                trainingSeconds += (System.nanoTime() - trainingStart) / 1e9;
+                if (options.checkpointEvery() > 0 && trainer.step() % options.checkpointEvery() == 0
+                        && trainer.step() < options.steps()) {
+                    save(trainer, outputDirectory.resolve("checkpoints").resolve("step-" + trainer.step()));
+                }
+                if (evalEvery > 0 && trainer.step() % evalEvery == 0 && trainer.step() < options.steps()) {
+                    lastEvaluation = evaluate(run, listener, trainer, dataset, schedule, sampler, metrics, evalSamples, null);
+                }
+            }
+            Path finalCheckpoint = outputDirectory.resolve("checkpoints").resolve("final");
+            save(trainer, finalCheckpoint);
+            lastEvaluation = evaluate(run, listener, trainer, dataset, schedule, sampler, metrics, evalSamples, outputDirectory);
+            for (String file : List.of("model.params", "ema.params", "optimizer.bin")) {
+                run.logArtifact(finalCheckpoint.resolve(file), "checkpoint");
+            }
+            Path lossPlot = outputDirectory.resolve("loss.png");
+            Plots.lines(lossPlot, "training loss", "step", "train/loss",
+                    Map.of("train/loss", transpose(lossCurve)), true);
+            run.logArtifact(lossPlot, null);
+            double totalSeconds = (System.nanoTime() - started) / 1e9;
+            run.logMetric("run/training_seconds", trainingSeconds, trainer.step());
+            run.logMetric("run/total_seconds", totalSeconds, trainer.step());
+            LOG.info("finished {} steps in {} s ({} steps/s)", trainer.step(), trainingSeconds, trainer.step() / trainingSeconds);
+            return new RunSummary(run.runId(), outputDirectory, lastEvaluation, trainingSeconds, totalSeconds, trainer.step());
+        }
+    }
+
+    private Map<String, Double> evaluate(
+            TrackedRun run,
+            RunListener listener,
+            Trainer trainer,
+            Dataset dataset,
+            NoiseSchedule schedule,
+            Sampler sampler,
+            Map<String, Metric> metrics,
+            int n,
+            Path artifacts) {
+        long step = trainer.step();
+        Map<String, Double> values = new LinkedHashMap<>();
+        try (NDManager manager = trainer.newManager()) {
+            long start = System.nanoTime();
+            Shape shape = new Shape(n).addAll(dataset.exampleShape());
+            SampleResult result = sampler.sample(trainer.emaModel(), schedule, manager, shape);
+            values.put("eval/nfe", (double) result.nfe());
+            values.put("eval/sampling_seconds", (System.nanoTime() - start) / 1e9);
+            for (Map.Entry<String, Metric> metric : metrics.entrySet()) {
+                try (NDManager scratch = manager.newSubManager()) {
+                    MetricInput input = new MetricInput(result.samples(), dataset, trainer.emaModel(), schedule, scratch);
+                    metric.getValue().evaluate(input).forEach((key, value) -> values.put("eval/" + key, value));
+                }
+            }
+            values.forEach((key, value) -> run.logMetric(key, value, step));
+            if (artifacts != null) {
+                writeSamples(run, artifacts, result.samples(), dataset, manager);
+            }
+        }
+        listener.onEvaluation(step, values);
+        return values;
+    }
+
+    private static void writeSamples(TrackedRun run, Path directory, NDArray samples, Dataset dataset, NDManager manager) {
+        double[][] rows = rows(samples);
+        Path csv = directory.resolve("samples.csv");
+        String[] header = new String[rows[0].length];
+        for (int j = 0; j < header.length; j++) {
+            header[j] = "x" + j;
+        }
+        SampleTable.write(csv, header, rows);
+        run.logArtifact(csv, null);
+        if (rows[0].length == 2) {
+            Path png = directory.resolve("samples.png");
+            double[][] data = rows(dataset.sample(manager, rows.length));
+            Plots.scatter(png, "samples (EMA model) over data", rows, data);
+            run.logArtifact(png, null);
+        }
+    }
+
+    private static double[][] rows(NDArray samples) {
+        NDArray flat = samples.reshape(samples.getShape().get(0), -1).toType(DataType.FLOAT64, false);
+        int n = (int) flat.getShape().get(0);
+        int d = (int) flat.getShape().get(1);
+        double[] values = flat.toDoubleArray();
+        double[][] rows = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(values, i * d, rows[i], 0, d);
+        }
+        return rows;
+    }
+
+    private static double[][] transpose(List<double[]> points) {
+        double[][] series = new double[2][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            series[0][i] = points.get(i)[0];
+            series[1][i] = points.get(i)[1];
+        }
+        return series;
+    }
+
+    private static void save(Trainer trainer, Path directory) {
+        try {
+            trainer.saveCheckpoint(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + directory, e);
+        }
+    }
+
+    private static Path createOutputDirectory(Path root, String experimentName) {
+        String stamp = LocalDateTime.now().format(STAMP);
+        Path parent = root.resolve(experimentName.replaceAll("[^A-Za-z0-9._-]", "_"));
+        try {
+            Files.createDirectories(parent);
+            for (int attempt = 0; ; attempt++) {
+                Path candidate = parent.resolve(attempt == 0 ? stamp : stamp + "_" + attempt);
+                try {
+                    return Files.createDirectory(candidate);
+                } catch (FileAlreadyExistsException e) {
+                    // another run started in the same second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new ScorelabException("cannot create the output directory under " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook runs and marks the run KILLED
+        }
+    }
+}
