@@ -11,7 +11,7 @@ import ai.djl.nn.Block;
  * </pre>
  *
  * whose inputs are {@code NDList(x of shape (n, in...), c_noise of shape (n))} and whose output is
- * one array of shape (n, out...). The parameterization in the runtime turns y into a score: the
+ * one array of shape (n, out...). The runtime passes c_noise = ln sigma(t). The parameterization in the runtime turns y into a score: the
  * score itself, a noise prediction eps (s = -eps / sigma), a denoiser, or an energy.
  */
 public interface Architecture {

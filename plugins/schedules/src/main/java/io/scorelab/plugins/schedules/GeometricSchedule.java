@@ -31,13 +31,23 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Inject
     GeometricSchedule(@Named("schedule") Options options) {
-        this(options.positiveDouble("sigma_min"), options.positiveDouble("sigma_max"), options.getInt("levels"));
+        this(options.positiveDouble("sigma_min"), sigmaMax(options), levels(options));
+    }
+
+    private static double sigmaMax(Options options) {
+        double sigmaMax = options.positiveDouble("sigma_max");
+        if (options.positiveDouble("sigma_min") >= sigmaMax) {
+            throw options.invalid("sigma_min", "a number below schedule.sigma_max = " + sigmaMax);
+        }
+        return sigmaMax;
+    }
+
+    private static int levels(Options options) {
+        int levels = options.getInt("levels");
         if (levels < 2) {
             throw options.invalid("levels", "an integer >= 2");
         }
-        if (sigmaMin >= sigmaMax) {
-            throw options.invalid("sigma_min", "a number below schedule.sigma_max = " + sigmaMax);
-        }
+        return levels;
     }
 
     /**

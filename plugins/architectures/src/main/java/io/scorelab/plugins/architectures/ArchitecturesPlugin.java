@@ -1,0 +1,24 @@
+package io.scorelab.plugins.architectures;
+
+import io.scorelab.api.Components;
+import io.scorelab.api.Plugin;
+
+/** The network architectures that ship with scorelab: {@code mlp} ({@link MlpArchitecture}). */
+public final class ArchitecturesPlugin implements Plugin {
+
+    @Override
+    public String name() {
+        return "scorelab-architectures";
+    }
+
+    @Override
+    public String version() {
+        String version = ArchitecturesPlugin.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+
+    @Override
+    public void declare(Components components) {
+        components.architecture("mlp", MlpArchitecture.class);
+    }
+}

@@ -1,0 +1,92 @@
+package io.scorelab.plugins.architectures;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The block of {@link MlpArchitecture}: inputs (x of shape (n, in...), c of shape (n)). */
+final class MlpBlock extends AbstractBlock {
+
+    /** ln of the lowest frequency 0.1 of the embedding's band. */
+    private static final double LOG_LOWEST_FREQUENCY = Math.log(0.1);
+    /** ln of the ratio 1000 between the highest and the lowest frequency of the band. */
+    private static final double LOG_BAND = Math.log(1000);
+
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private final int width;
+    private final Nonlinearity activation;
+    private final int embeddingDim;
+    private final List<Linear> hidden = new ArrayList<>();
+    private final Linear output;
+
+    MlpBlock(Shape inputShape, Shape outputShape, int width, int depth, Nonlinearity activation, int embeddingDim) {
+        this.inputShape = inputShape;
+        this.outputShape = outputShape;
+        this.width = width;
+        this.activation = activation;
+        this.embeddingDim = embeddingDim;
+        for (int l = 0; l < depth; l++) {
+            hidden.add(addChildBlock("hidden" + l, Linear.builder().setUnits(width).build()));
+        }
+        output = addChildBlock("output", Linear.builder().setUnits(outputShape.size()).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        long n = x.getShape().get(0);
+        NDArray h = x.reshape(n, inputShape.size()).concat(embed(inputs.get(1)), 1);
+        for (Linear layer : hidden) {
+            h = activation.apply(apply(layer, parameterStore, h, training));
+        }
+        NDArray y = apply(output, parameterStore, h, training);
+        return new NDList(y.reshape(new Shape(n).addAll(outputShape)));
+    }
+
+    /** e(c) = [sin(c f_k), cos(c f_k)], f_k = 0.1 * 1000^((k + 1/2) / K), on c's device. */
+    private NDArray embed(NDArray c) {
+        int half = embeddingDim / 2;
+        NDArray frequencies = c.getManager()
+                .arange(0.5f, half)
+                .mul(LOG_BAND / half)
+                .add(LOG_LOWEST_FREQUENCY)
+                .exp();
+        NDArray phase = c.reshape(-1, 1).mul(frequencies);
+        return phase.sin().concat(phase.cos(), 1);
+    }
+
+    private static NDArray apply(Linear layer, ParameterStore parameterStore, NDArray input, boolean training) {
+        return layer.forward(parameterStore, new NDList(input), training).singletonOrThrow();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0)).addAll(outputShape)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        if (!x.slice(1).equals(inputShape)) {
+            throw new IllegalArgumentException(
+                    "mlp built for examples of shape " + inputShape + " was given inputs of shape " + x);
+        }
+        long n = x.get(0);
+        Shape features = new Shape(n, inputShape.size() + embeddingDim);
+        for (Linear layer : hidden) {
+            layer.initialize(manager, dataType, features);
+            features = new Shape(n, width);
+        }
+        output.initialize(manager, dataType, features);
+    }
+}

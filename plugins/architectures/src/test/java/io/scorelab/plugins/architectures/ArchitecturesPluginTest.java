@@ -1,0 +1,67 @@
+package io.scorelab.plugins.architectures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Provider;
+import com.google.inject.ProvisionException;
+import com.google.inject.name.Names;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.scorelab.api.Architecture;
+import io.scorelab.api.ComponentKind;
+import io.scorelab.api.Options;
+import io.scorelab.api.Plugin;
+import io.scorelab.api.ScorelabException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchitecturesPluginTest {
+
+    @Test
+    void isFoundByTheServiceLoader() {
+        assertThat(ServiceLoader.load(Plugin.class).stream().map(ServiceLoader.Provider::type))
+                .contains(ArchitecturesPlugin.class);
+    }
+
+    @Test
+    void guiceBuildsMlpFromItsConfigGroupFile() {
+        Config defaults = ConfigFactory.parseResources(ComponentKind.ARCHITECTURE.confDirectory() + "mlp.conf");
+        assertThat(defaults.entrySet()).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("width", "depth", "activation", "embedding_dim");
+
+        assertThat(architectures(defaults.atKey("architecture"))).containsOnlyKeys("mlp");
+        assertThat(architectures(defaults.atKey("architecture")).get("mlp").get())
+                .isInstanceOf(MlpArchitecture.class);
+    }
+
+    @Test
+    void anOddEmbeddingSizeIsReportedWithFileAndLine(@TempDir Path directory) throws IOException {
+        Path experiment = directory.resolve("experiment.conf");
+        Files.writeString(experiment, "architecture {\n  width = 64\n  embedding_dim = 33\n}\n");
+        Config config = ConfigFactory.parseFile(experiment.toFile())
+                .withFallback(ConfigFactory.parseResources(ComponentKind.ARCHITECTURE.confDirectory() + "mlp.conf")
+                        .atKey("architecture"));
+
+        assertThatThrownBy(() -> architectures(config).get("mlp").get())
+                .isInstanceOf(ProvisionException.class)
+                .cause()
+                .isInstanceOf(ScorelabException.class)
+                .hasMessage(experiment + ":3: architecture.embedding_dim = 33: expected a positive even integer");
+    }
+
+    private static Map<String, Provider<Architecture>> architectures(Config config) {
+        Injector injector = Guice.createInjector(new ArchitecturesPlugin(), binder -> binder
+                .bind(Options.class)
+                .annotatedWith(Names.named("architecture"))
+                .toInstance(Options.of(config, "architecture")));
+        return injector.getInstance(Plugin.<Architecture>providersKey(ComponentKind.ARCHITECTURE));
+    }
+}

@@ -1,0 +1,27 @@
+package io.scorelab.plugins.losses;
+
+import io.scorelab.api.Components;
+import io.scorelab.api.Plugin;
+
+/**
+ * The score-matching objectives that ship with scorelab: {@code dsm} ({@link DsmLoss}) and
+ * {@code ncsn} ({@link NcsnLoss}).
+ */
+public final class LossesPlugin implements Plugin {
+
+    @Override
+    public String name() {
+        return "scorelab-losses";
+    }
+
+    @Override
+    public String version() {
+        String version = LossesPlugin.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+
+    @Override
+    public void declare(Components components) {
+        components.loss("dsm", DsmLoss.class).loss("ncsn", NcsnLoss.class);
+    }
+}
