@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.io.DataInputStream;
@@ -89,6 +90,7 @@ final class Adam {
     private static NDArray replace(NDArray old, NDArray next) {
         NDManager owner = old.getManager();
         next.attach(owner);
+        NDScope.unregister(next);
         old.close();
         return next;
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -146,7 +147,11 @@ public final class Trainer implements AutoCloseable {
         while (step < untilStep) {
             LossValue last;
             NDArray gradNorm;
-            try (NDManager stepManager = manager.newSubManager()) {
+            // Results of an op belong to the manager of its first operand, so updates of the weights, the
+            // moments and the EMA would land in the trainer's manager; the scope closes every array the step
+            // created, wherever it lives, except those kept with NDScope.unregister.
+            try (NDManager stepManager = manager.newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDArray x0 = dataset.sample(stepManager, options.batchSize());
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     last = loss.compute(trainingModel, schedule, x0);
@@ -184,6 +189,7 @@ public final class Trainer implements AutoCloseable {
     /** Moves {@code next} from the step's memory to the trainer's and frees {@code old}. */
     private NDArray keep(NDArray old, NDArray next) {
         next.attach(manager);
+        NDScope.unregister(next);
         old.close();
         return next;
     }
@@ -280,6 +286,11 @@ public final class Trainer implements AutoCloseable {
             throw new ScorelabException("checkpoint file " + file + " is missing");
         }
         return Files.newInputStream(file);
+    }
+
+    /** @return the number of arrays the trainer's memory holds (flat over steps when nothing leaks) */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
     }
 
     /** @return a scratch manager on the model's device, for sampling and evaluation */
