@@ -129,7 +129,7 @@ public final class Options {
     public ScorelabException invalid(String key, String expected) {
         String fullKey = full(key);
         ConfigValue value = root.hasPathOrNull(fullKey) ? root.getValue(fullKey) : null;
-        String rendered = value == null ? "(missing)" : value.render();
+        String rendered = value == null ? "(missing)" : value.render(com.typesafe.config.ConfigRenderOptions.concise());
         return new ScorelabException(
                 where(value == null ? null : value.origin())
                         + fullKey + " = " + rendered + ": expected " + expected);

@@ -97,7 +97,7 @@ class CliTest {
             assertThat(store.resolve("artifacts").resolve(artifact)).isNotEmptyFile();
         }
         Path output = Files.readString(store.resolve("tags/scorelab.output_dir")).transform(Path::of);
-        assertThat(output.resolve("config.conf")).content().contains("name = ncsn");
+        assertThat(output.resolve("config.conf")).content().containsPattern("name\\s*=\\s*ncsn");
         assertThat(output.resolve("run.log")).content().contains("step 60");
         assertThat(Files.readAllLines(output.resolve("samples.csv"))).hasSize(301);
     }

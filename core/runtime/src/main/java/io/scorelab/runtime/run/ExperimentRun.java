@@ -116,8 +116,12 @@ public final class ExperimentRun {
             return summary;
         } catch (RuntimeException | Error e) {
             String reason = e instanceof ScorelabException ? e.getMessage() : e.toString();
-            run.setTag("scorelab.failure", reason.length() > 4000 ? reason.substring(0, 4000) : reason);
-            run.end(RunStatus.FAILED);
+            try {
+                run.setTag("scorelab.failure", reason.length() > 4000 ? reason.substring(0, 4000) : reason);
+                run.end(RunStatus.FAILED);
+            } catch (IllegalStateException ended) {
+                e.addSuppressed(ended); // the shutdown hook already ended the run as KILLED
+            }
             throw e;
         } finally {
             removeHook(killed);

@@ -50,7 +50,10 @@ final class Provenance {
         String key = kind == ComponentKind.METRIC ? "scorelab.component.metric." + name : "scorelab.component." + kind.group();
         tags.put(key, name);
         registry.find(kind, name).map(ComponentDeclaration::plugin).ifPresent(plugin ->
-                tags.put("scorelab.plugin." + plugin.name(), plugin.version() + " (" + plugin.source() + ")"));
+                {
+                    tags.put("scorelab.plugin." + plugin.name() + ".version", plugin.version());
+                    tags.put("scorelab.plugin." + plugin.name() + ".jar", plugin.source());
+                });
     }
 
     private static java.util.Optional<String> gitCommit(Path directory) {

@@ -1,0 +1,7 @@
+/**
+ * Recording runs in MLflow's data model: {@link io.scorelab.runtime.tracking.Tracker} starts and
+ * reopens runs, {@link io.scorelab.runtime.tracking.TrackedRun} logs params, metrics, tags and
+ * artifacts, and {@link io.scorelab.runtime.tracking.LocalTracker} writes them in MLflow's file-store
+ * layout (see docs/tracking.md).
+ */
+package io.scorelab.runtime.tracking;
