@@ -26,8 +26,11 @@ public interface Plugin extends Module {
     /** @return a short name for listings, for example {@code "scorelab-losses"} */
     String name();
 
-    /** @return the plugin's own version */
-    String version();
+    /** @return the plugin's own version: by default the {@code Implementation-Version} of its jar's manifest */
+    default String version() {
+        String version = getClass().getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
 
     /** @return the {@link #API_VERSION} this plugin was compiled against */
     default int apiVersion() {

@@ -12,12 +12,6 @@ public final class ArchitecturesPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = ArchitecturesPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.architecture("mlp", MlpArchitecture.class);
     }

@@ -12,12 +12,6 @@ public final class DatasetsPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = DatasetsPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.dataset("gmm", GaussianMixtureDataset.class);
     }

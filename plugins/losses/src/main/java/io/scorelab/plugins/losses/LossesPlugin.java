@@ -15,12 +15,6 @@ public final class LossesPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = LossesPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.loss("dsm", DsmLoss.class).loss("ncsn", NcsnLoss.class);
     }

@@ -12,12 +12,6 @@ public final class MetricsPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = MetricsPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.metric("mmd", MmdMetric.class).metric("mode_coverage", ModeCoverageMetric.class);
     }

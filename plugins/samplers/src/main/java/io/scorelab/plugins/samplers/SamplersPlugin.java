@@ -12,12 +12,6 @@ public final class SamplersPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = SamplersPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.sampler("annealed_langevin", AnnealedLangevinSampler.class);
     }

@@ -12,12 +12,6 @@ public final class SchedulesPlugin implements Plugin {
     }
 
     @Override
-    public String version() {
-        String version = SchedulesPlugin.class.getPackage().getImplementationVersion();
-        return version != null ? version : "dev";
-    }
-
-    @Override
     public void declare(Components components) {
         components.schedule("geometric", GeometricSchedule.class);
     }
