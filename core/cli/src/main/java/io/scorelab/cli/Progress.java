@@ -60,7 +60,7 @@ final class Progress implements RunListener, AutoCloseable {
                 metrics.get("train/loss"), metrics.get("train/examples_per_sec"));
         LoggerFactory.getLogger("io.scorelab.train").info("step {}: {}", step, metrics);
         if (bar != null) {
-            bar.setExtraMessage(line);
+            bar.setExtraMessage(" | " + line);
         } else {
             out.printf("step %d: %s%n", step, line);
             out.flush();
@@ -71,7 +71,7 @@ final class Progress implements RunListener, AutoCloseable {
     public void onEvaluation(long step, Map<String, Double> metrics) {
         LoggerFactory.getLogger("io.scorelab.eval").info("step {}: {}", step, metrics);
         if (bar != null) {
-            bar.setExtraMessage("eval " + metrics);
+            bar.setExtraMessage(" | eval " + metrics);
         } else {
             out.printf("eval at step %d: %s%n", step, metrics);
             out.flush();

@@ -73,6 +73,9 @@ class CliTest {
         Path wrongType = dir.resolve("wrong.conf");
         Files.writeString(wrongType, "include \"" + CliRun.QUICKSTART.toAbsolutePath() + "\"\n\ntrainer.lr = fast\n");
         assertUserError(CliRun.run(dir, wrongType), "wrong.conf:3", "trainer.lr = \"fast\": expected a number");
+        Path plugins = dir.resolve("plugins.conf");
+        Files.writeString(plugins, "include \"" + CliRun.QUICKSTART.toAbsolutePath() + "\"\nplugins.dirs = [jars]\n");
+        assertUserError(CliRun.run(dir, plugins), "plugin directory", "jars does not exist");
         Path broken = dir.resolve("broken.conf");
         Files.writeString(broken, "defaults {\n  dataset = gmm\n\n  loss = [\n");
         assertUserError(CliRun.run(dir, broken), "broken.conf");
