@@ -163,7 +163,7 @@ public final class Options {
                 : origin.resource() != null ? origin.resource()
                 : origin.url() != null ? origin.url().toString() : null;
         if (file == null) {
-            return origin.description() + ": ";
+            return origin.description().replaceFirst(": \\d+$", "") + ": ";
         }
         return origin.lineNumber() > 0 ? file + ":" + origin.lineNumber() + ": " : file + ": ";
     }

@@ -167,7 +167,7 @@ public final class ConfigComposer {
             switch (override.action()) {
                 case SET -> {
                     if (!exists) {
-                        throw unknownKey(override, result, "; to add a new key use +" + override.key() + "=...");
+                        throw unknownKey(override, result, " (to add a new key use +" + override.key() + "=...)");
                     }
                     result = result.withValue(override.key(), override.value());
                 }
