@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.ScoreFunction;
+import java.util.Arrays;
 
 /**
  * A network with a parameterization: s_theta(x, t) = P(F_theta(x, ln sigma(t)), sigma(t)), where F
@@ -45,7 +46,7 @@ public final class ScoreModel implements ScoreFunction {
         NDArray sigma = schedule.sigma(t);
         NDArray output = block.forward(parameters, new NDList(x, sigma.log()), training).singletonOrThrow();
         long[] broadcast = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(broadcast, 1);
+        Arrays.fill(broadcast, 1);
         broadcast[0] = x.getShape().get(0);
         return parameterization.toScore(output, sigma.reshape(new Shape(broadcast)));
     }

@@ -6,16 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.scorelab.api.Architecture;
-import io.scorelab.api.ComponentKind;
 import io.scorelab.api.Dataset;
-import io.scorelab.api.Loss;
 import io.scorelab.api.Metric;
 import io.scorelab.api.MetricInput;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
 import io.scorelab.api.SampleResult;
-import io.scorelab.api.Sampler;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.engine.EngineSetup;
@@ -78,16 +74,7 @@ public final class ExperimentRun {
     public RunSummary execute(RunListener listener) {
         long started = System.nanoTime();
         Options root = Options.of(config.config(), "");
-        ComponentFactory factory = new ComponentFactory(registry, config.config());
-        Dataset dataset = factory.create(ComponentKind.DATASET, config.choices().get(ComponentKind.DATASET));
-        NoiseSchedule schedule = factory.create(ComponentKind.SCHEDULE, config.choices().get(ComponentKind.SCHEDULE));
-        Architecture architecture = factory.create(ComponentKind.ARCHITECTURE, config.choices().get(ComponentKind.ARCHITECTURE));
-        Loss loss = factory.create(ComponentKind.LOSS, config.choices().get(ComponentKind.LOSS));
-        Sampler sampler = factory.create(ComponentKind.SAMPLER, config.choices().get(ComponentKind.SAMPLER));
-        Map<String, Metric> metrics = new LinkedHashMap<>();
-        for (String name : config.metrics()) {
-            metrics.put(name, factory.create(ComponentKind.METRIC, name));
-        }
+        RunComponents components = RunComponents.create(new ComponentFactory(registry, config.config()), config);
         TrainerOptions trainerOptions = TrainerOptions.from(Options.of(config.config(), "trainer"));
         Options eval = Options.of(config.config(), "eval");
         int evalEvery = eval.nonNegativeInt("every");
@@ -110,8 +97,9 @@ public final class ExperimentRun {
             run.logParams(config.flatten());
             run.logArtifact(outputDirectory.resolve("config.conf"), null);
             listener.onStart(outputDirectory, run.runId(), trainerOptions.steps());
-            RunSummary summary = train(run, listener, outputDirectory, seed, device, trainerOptions, evalEvery, evalSamples,
-                    dataset, schedule, architecture, loss, sampler, metrics, parameterization, started);
+            Engine.getInstance().setRandomSeed((int) seed);
+            RunSummary summary = train(run, listener, outputDirectory, device, trainerOptions, evalEvery, evalSamples,
+                    components, parameterization, started);
             run.end(RunStatus.FINISHED);
             return summary;
         } catch (RuntimeException | Error e) {
@@ -132,24 +120,18 @@ public final class ExperimentRun {
             TrackedRun run,
             RunListener listener,
             Path outputDirectory,
-            long seed,
             Device device,
             TrainerOptions options,
             int evalEvery,
             int evalSamples,
-            Dataset dataset,
-            NoiseSchedule schedule,
-            Architecture architecture,
-            Loss loss,
-            Sampler sampler,
-            Map<String, Metric> metrics,
+            RunComponents components,
             Parameterization parameterization,
             long started) {
-        Engine.getInstance().setRandomSeed((int) seed);
         List<double[]> lossCurve = new ArrayList<>();
         Map<String, Double> lastEvaluation = Map.of();
         double trainingSeconds = 0;
-        try (Trainer trainer = new Trainer(options, dataset, schedule, loss, architecture, parameterization, device)) {
+        try (Trainer trainer = new Trainer(options, components.dataset(), components.schedule(), components.loss(),
+                components.architecture(), parameterization, device)) {
             run.setTag("scorelab.parameters", Long.toString(trainer.parameterCount()));
             RunListener tracking = new RunListener() {
                 @Override
@@ -180,12 +162,12 @@ public final class ExperimentRun {
                     save(trainer, outputDirectory.resolve("checkpoints").resolve("step-" + trainer.step()));
                 }
                 if (evalEvery > 0 && trainer.step() % evalEvery == 0 && trainer.step() < options.steps()) {
-                    lastEvaluation = evaluate(run, listener, trainer, dataset, schedule, sampler, metrics, evalSamples, null);
+                    lastEvaluation = evaluate(run, listener, trainer, components, evalSamples, null);
                 }
             }
             Path finalCheckpoint = outputDirectory.resolve("checkpoints").resolve("final");
             save(trainer, finalCheckpoint);
-            lastEvaluation = evaluate(run, listener, trainer, dataset, schedule, sampler, metrics, evalSamples, outputDirectory);
+            lastEvaluation = evaluate(run, listener, trainer, components, evalSamples, outputDirectory);
             for (String file : List.of("model.params", "ema.params", "optimizer.bin")) {
                 run.logArtifact(finalCheckpoint.resolve(file), "checkpoint");
             }
@@ -205,21 +187,20 @@ public final class ExperimentRun {
             TrackedRun run,
             RunListener listener,
             Trainer trainer,
-            Dataset dataset,
-            NoiseSchedule schedule,
-            Sampler sampler,
-            Map<String, Metric> metrics,
+            RunComponents components,
             int n,
             Path artifacts) {
+        Dataset dataset = components.dataset();
+        NoiseSchedule schedule = components.schedule();
         long step = trainer.step();
         Map<String, Double> values = new LinkedHashMap<>();
         try (NDManager manager = trainer.newManager()) {
             long start = System.nanoTime();
             Shape shape = new Shape(n).addAll(dataset.exampleShape());
-            SampleResult result = sampler.sample(trainer.emaModel(), schedule, manager, shape);
+            SampleResult result = components.sampler().sample(trainer.emaModel(), schedule, manager, shape);
             values.put("eval/nfe", (double) result.nfe());
             values.put("eval/sampling_seconds", (System.nanoTime() - start) / 1e9);
-            for (Map.Entry<String, Metric> metric : metrics.entrySet()) {
+            for (Map.Entry<String, Metric> metric : components.metrics().entrySet()) {
                 try (NDManager scratch = manager.newSubManager()) {
                     MetricInput input = new MetricInput(result.samples(), dataset, trainer.emaModel(), schedule, scratch);
                     metric.getValue().evaluate(input).forEach((key, value) -> values.put("eval/" + key, value));

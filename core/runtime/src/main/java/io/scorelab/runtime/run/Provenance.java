@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +57,7 @@ final class Provenance {
                 });
     }
 
-    private static java.util.Optional<String> gitCommit(Path directory) {
+    private static Optional<String> gitCommit(Path directory) {
         try {
             Process git = new ProcessBuilder(List.of("git", "rev-parse", "HEAD"))
                     .directory(directory.toFile())
@@ -64,13 +65,13 @@ final class Provenance {
                     .start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
-                return java.util.Optional.of(out);
+                return Optional.of(out);
             }
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }
