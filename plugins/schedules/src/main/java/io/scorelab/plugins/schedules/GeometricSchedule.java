@@ -121,15 +121,12 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Override
     public NDArray samplePrior(NDManager manager, Shape shape) {
-        return manager.randomNormal(0f, (float) sigmaMax, shape, DataType.FLOAT32);
+        return GaussianPrior.sample(manager, shape, sigmaMax);
     }
 
     @Override
     public NDArray priorLogDensity(NDArray x) {
-        long d = x.getShape().size() / x.getShape().get(0);
-        NDArray squared = x.square().reshape(x.getShape().get(0), -1).sum(new int[] {1});
-        return squared.div(-2 * sigmaMax * sigmaMax)
-                .sub(0.5 * d * Math.log(2 * Math.PI * sigmaMax * sigmaMax));
+        return GaussianPrior.logDensity(x, sigmaMax);
     }
 
     /** Returns the L grid times; a geometric schedule has no other discretization. */

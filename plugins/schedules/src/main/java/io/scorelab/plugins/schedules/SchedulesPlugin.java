@@ -13,6 +13,9 @@ public final class SchedulesPlugin implements Plugin {
 
     @Override
     public void declare(Components components) {
-        components.schedule("geometric", GeometricSchedule.class);
+        components.schedule("geometric", GeometricSchedule.class)
+                .schedule("ve", VeSchedule.class)
+                .schedule("vp", VpSchedule.class)
+                .schedule("subvp", SubVpSchedule.class);
     }
 }
