@@ -25,9 +25,9 @@ import io.scorelab.api.ScorelabException;
  */
 public final class GeometricSchedule implements NoiseSchedule {
 
-    private final double sigmaMin;
-    private final double sigmaMax;
     private final int levels;
+    /** sigma(t), f, g and the prior are those of the VE SDE; only the grid is this schedule's own. */
+    private final VeSchedule continuous;
 
     @Inject
     GeometricSchedule(@Named("schedule") Options options) {
@@ -61,9 +61,8 @@ public final class GeometricSchedule implements NoiseSchedule {
                     "geometric schedule needs 0 < sigma_min < sigma_max and levels >= 2, got sigma_min = "
                             + sigmaMin + ", sigma_max = " + sigmaMax + ", levels = " + levels);
         }
-        this.sigmaMin = sigmaMin;
-        this.sigmaMax = sigmaMax;
         this.levels = levels;
+        this.continuous = new VeSchedule(sigmaMin, sigmaMax, 0.0);
     }
 
     /** @return sigma_1 > ... > sigma_L, the levels in the order a sampler visits them */
@@ -79,10 +78,6 @@ public final class GeometricSchedule implements NoiseSchedule {
         return 1.0 - (double) i / (levels - 1);
     }
 
-    private double logRatio() {
-        return Math.log(sigmaMax / sigmaMin);
-    }
-
     @Override
     public double tMin() {
         return 0.0;
@@ -95,22 +90,22 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Override
     public NDArray alpha(NDArray t) {
-        return t.onesLike();
+        return continuous.alpha(t);
     }
 
     @Override
     public NDArray sigma(NDArray t) {
-        return t.mul(logRatio()).exp().mul(sigmaMin);
+        return continuous.sigma(t);
     }
 
     @Override
     public NDArray drift(NDArray x, NDArray t) {
-        return x.zerosLike();
+        return continuous.drift(x, t);
     }
 
     @Override
     public NDArray diffusion(NDArray t) {
-        return sigma(t).mul(Math.sqrt(2 * logRatio()));
+        return continuous.diffusion(t);
     }
 
     @Override
@@ -121,12 +116,12 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Override
     public NDArray samplePrior(NDManager manager, Shape shape) {
-        return GaussianPrior.sample(manager, shape, sigmaMax);
+        return continuous.samplePrior(manager, shape);
     }
 
     @Override
     public NDArray priorLogDensity(NDArray x) {
-        return GaussianPrior.logDensity(x, sigmaMax);
+        return continuous.priorLogDensity(x);
     }
 
     /** Returns the L grid times; a geometric schedule has no other discretization. */
@@ -141,11 +136,11 @@ public final class GeometricSchedule implements NoiseSchedule {
 
     @Override
     public double sigmaAt(double t) {
-        return sigmaMin * Math.exp(t * logRatio());
+        return continuous.sigmaAt(t);
     }
 
     @Override
     public double alphaAt(double t) {
-        return 1.0;
+        return continuous.alphaAt(t);
     }
 }
