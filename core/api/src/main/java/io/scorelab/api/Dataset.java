@@ -30,6 +30,11 @@ public interface Dataset {
         return Optional.empty();
     }
 
+    /** @return how images were made from pixels, for image data sets (sample grids, bits per dimension) */
+    default Optional<ImageData> images() {
+        return Optional.empty();
+    }
+
     /** @return the modes of a mixture, for metrics that count how many were found */
     default Optional<Modes> modes() {
         return Optional.empty();

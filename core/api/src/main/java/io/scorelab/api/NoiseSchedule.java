@@ -2,6 +2,7 @@ package io.scorelab.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -70,6 +71,23 @@ public interface NoiseSchedule {
 
     /** @return alpha(t) of one time, on the host */
     double alphaAt(double t);
+
+    /**
+     * The times of many noise levels, for objectives that draw sigma rather than t (EDM's log-normal
+     * sigma). The default inverts {@link #timeOfSigma(double)} element by element on the host;
+     * schedules with a closed-form inverse override it to stay on the device.
+     *
+     * @param sigma noise levels of shape (n), each within the schedule's range
+     * @return the times t with sigma(t) = sigma, shape (n), on sigma's device
+     */
+    default NDArray timeOfSigma(NDArray sigma) {
+        float[] levels = sigma.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] times = new float[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            times[i] = (float) timeOfSigma(levels[i]);
+        }
+        return sigma.getManager().create(times, sigma.getShape());
+    }
 
     /**
      * Inverts sigma(t), which increases with t, by bisection on [t_eps, T].
