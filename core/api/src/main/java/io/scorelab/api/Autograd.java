@@ -1,6 +1,7 @@
 package io.scorelab.api;
 
 import ai.djl.ndarray.NDArray;
+import java.util.function.Supplier;
 
 /**
  * Vector-Jacobian products that stay differentiable, PyTorch's {@code torch.autograd.grad(y, x, v,
@@ -34,4 +35,17 @@ public interface Autograd {
      * @throws ScorelabException if y does not depend on x
      */
     NDArray vjp(NDArray output, NDArray input, NDArray cotangent);
+
+    /**
+     * Runs {@code f} with gradient recording on. Recording is on inside a training step and off
+     * elsewhere (sampling, evaluation); a score that is itself a gradient (an energy model's s =
+     * -grad_x E) needs it in both.
+     *
+     * @param f the computation
+     * @return what f returns
+     */
+    <T> T recording(Supplier<T> f);
+
+    /** @return whether gradients are being recorded now */
+    boolean isRecording();
 }

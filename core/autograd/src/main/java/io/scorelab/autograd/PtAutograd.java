@@ -12,6 +12,7 @@ import io.scorelab.api.ScorelabException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 
 /**
  * {@link Autograd} on the PyTorch engine: runs {@code torch.autograd.grad([y], [x], [v],
@@ -69,5 +70,21 @@ public final class PtAutograd implements Autograd {
             throw new ScorelabException("the output does not depend on the input it is differentiated with respect to");
         }
         return gradient;
+    }
+
+    @Override
+    public <T> T recording(Supplier<T> f) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            return f.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
+    }
+
+    @Override
+    public boolean isRecording() {
+        return JniUtils.isGradMode();
     }
 }

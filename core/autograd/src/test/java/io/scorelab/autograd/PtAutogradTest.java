@@ -52,4 +52,18 @@ class PtAutogradTest {
             }
         }
     }
+
+    @Test
+    void recordingTurnsGradientsOnOutsideACollectorAndRestoresTheMode() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertThat(autograd.isRecording()).isFalse();
+            NDArray x = autograd.leaf(manager.create(new float[] {3f}));
+            NDArray g = autograd.recording(() -> {
+                NDArray y = x.square();
+                return autograd.vjp(y, x, y.onesLike());
+            });
+            assertThat(g.toFloatArray()).containsExactly(6f);
+            assertThat(autograd.isRecording()).isFalse();
+        }
+    }
 }

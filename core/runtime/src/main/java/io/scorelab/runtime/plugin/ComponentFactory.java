@@ -7,13 +7,17 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Provider;
 import com.google.inject.ProvisionException;
+import com.google.inject.Singleton;
 import com.google.inject.name.Names;
 import com.google.inject.spi.Message;
 import com.typesafe.config.Config;
+import io.scorelab.api.Autograd;
 import io.scorelab.api.ComponentKind;
+import io.scorelab.api.Dataset;
 import io.scorelab.api.Options;
 import io.scorelab.api.Plugin;
 import io.scorelab.api.ScorelabException;
+import io.scorelab.autograd.PtAutograd;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,7 +26,8 @@ import java.util.Map;
 /**
  * Creates the chosen components of one run with Guice: one injector from every plugin module plus a
  * module that binds each component's options ({@code @Named("<group>") Options}, and
- * {@code @Named("metric.<name>") Options} for metrics) from the run's resolved configuration.
+ * {@code @Named("metric.<name>") Options} for metrics) from the run's resolved configuration, the
+ * run's {@link Dataset} (one instance) and the engine's {@link Autograd}.
  */
 public final class ComponentFactory {
 
@@ -35,6 +40,7 @@ public final class ComponentFactory {
      */
     public ComponentFactory(PluginRegistry registry, Config config) {
         this.registry = registry;
+        String datasetName = config.hasPath("dataset.name") ? config.getString("dataset.name") : "";
         List<com.google.inject.Module> modules = new ArrayList<>(registry.plugins());
         modules.add(new AbstractModule() {
             @Override
@@ -52,11 +58,32 @@ public final class ComponentFactory {
                 for (ComponentKind kind : ComponentKind.values()) {
                     Plugin.mapBinder(binder(), kind); // an empty map when no plugin provides the kind
                 }
+                bind(Autograd.class).to(PtAutograd.class).in(Singleton.class);
+                // The run's data set, for components that need it (explicit score matching's exact score).
+                bind(Dataset.class).toProvider(() -> create(ComponentKind.DATASET, datasetName)).in(Singleton.class);
             }
         });
         try {
             this.injector = Guice.createInjector(modules);
         } catch (CreationException e) {
+            throw unwrap(e.getErrorMessages(), e);
+        }
+    }
+
+    /** @return the run's data set (one instance per run, shared with the components that inject it) */
+    public Dataset dataset() {
+        return instance(Dataset.class);
+    }
+
+    /** @return the engine's differentiable gradients */
+    public Autograd autograd() {
+        return instance(Autograd.class);
+    }
+
+    private <T> T instance(Class<T> type) {
+        try {
+            return injector.getInstance(type);
+        } catch (ProvisionException e) {
             throw unwrap(e.getErrorMessages(), e);
         }
     }

@@ -15,7 +15,8 @@ import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.engine.EngineSetup;
-import io.scorelab.runtime.model.Parameterization;
+import io.scorelab.runtime.model.ModelOptions;
+import io.scorelab.runtime.plot.ImageGrid;
 import io.scorelab.runtime.plot.Plots;
 import io.scorelab.runtime.plot.SampleTable;
 import io.scorelab.runtime.plugin.ComponentFactory;
@@ -79,7 +80,7 @@ public final class ExperimentRun {
         Options eval = Options.of(config.config(), "eval");
         int evalEvery = eval.nonNegativeInt("every");
         int evalSamples = eval.positiveInt("samples");
-        Parameterization parameterization = Parameterization.named(root.getString("model.parameterization"));
+        ModelOptions model = ModelOptions.from(Options.of(config.config(), "model"));
         String experimentName = root.getString("experiment.name");
         long seed = root.getLong("seed");
 
@@ -99,7 +100,7 @@ public final class ExperimentRun {
             listener.onStart(outputDirectory, run.runId(), trainerOptions.steps());
             Engine.getInstance().setRandomSeed((int) seed);
             RunSummary summary = train(run, listener, outputDirectory, device, trainerOptions, evalEvery, evalSamples,
-                    components, parameterization, started);
+                    components, model, started);
             run.end(RunStatus.FINISHED);
             return summary;
         } catch (RuntimeException | Error e) {
@@ -125,13 +126,13 @@ public final class ExperimentRun {
             int evalEvery,
             int evalSamples,
             RunComponents components,
-            Parameterization parameterization,
+            ModelOptions model,
             long started) {
         List<double[]> lossCurve = new ArrayList<>();
         Map<String, Double> lastEvaluation = Map.of();
         double trainingSeconds = 0;
         try (Trainer trainer = new Trainer(options, components.dataset(), components.schedule(), components.loss(),
-                components.architecture(), parameterization, device)) {
+                components.architecture(), model, components.autograd(), device)) {
             run.setTag("scorelab.parameters", Long.toString(trainer.parameterCount()));
             RunListener tracking = new RunListener() {
                 @Override
@@ -224,7 +225,12 @@ public final class ExperimentRun {
         }
         SampleTable.write(csv, header, rows);
         run.logArtifact(csv, null);
-        if (rows[0].length == 2) {
+        if (dataset.images().isPresent()) {
+            Path png = directory.resolve("samples.png");
+            long shown = Math.min(64, samples.getShape().get(0));
+            ImageGrid.write(png, dataset.images().get().toUnitRange(samples.get("0:" + shown)), 8);
+            run.logArtifact(png, null);
+        } else if (rows[0].length == 2) {
             Path png = directory.resolve("samples.png");
             double[][] data = rows(dataset.sample(manager, rows.length));
             Plots.scatter(png, "samples (EMA model) over data", rows, data);

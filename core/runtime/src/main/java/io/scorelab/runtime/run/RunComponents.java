@@ -1,6 +1,7 @@
 package io.scorelab.runtime.run;
 
 import io.scorelab.api.Architecture;
+import io.scorelab.api.Autograd;
 import io.scorelab.api.ComponentKind;
 import io.scorelab.api.Dataset;
 import io.scorelab.api.Loss;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param loss the objective
  * @param sampler the reverse process
  * @param metrics the evaluation metrics by name
+ * @param autograd the engine's differentiable gradients (energy models)
  */
 record RunComponents(
         Dataset dataset,
@@ -29,7 +31,8 @@ record RunComponents(
         Architecture architecture,
         Loss loss,
         Sampler sampler,
-        Map<String, Metric> metrics) {
+        Map<String, Metric> metrics,
+        Autograd autograd) {
 
     static RunComponents create(ComponentFactory factory, ResolvedConfig config) {
         Map<String, Metric> metrics = new LinkedHashMap<>();
@@ -37,11 +40,12 @@ record RunComponents(
             metrics.put(name, factory.create(ComponentKind.METRIC, name));
         }
         return new RunComponents(
-                factory.create(ComponentKind.DATASET, config.choices().get(ComponentKind.DATASET)),
+                factory.dataset(),
                 factory.create(ComponentKind.SCHEDULE, config.choices().get(ComponentKind.SCHEDULE)),
                 factory.create(ComponentKind.ARCHITECTURE, config.choices().get(ComponentKind.ARCHITECTURE)),
                 factory.create(ComponentKind.LOSS, config.choices().get(ComponentKind.LOSS)),
                 factory.create(ComponentKind.SAMPLER, config.choices().get(ComponentKind.SAMPLER)),
-                Collections.unmodifiableMap(metrics));
+                Collections.unmodifiableMap(metrics),
+                factory.autograd());
     }
 }

@@ -15,13 +15,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.scorelab.api.Architecture;
+import io.scorelab.api.Autograd;
 import io.scorelab.api.Dataset;
 import io.scorelab.api.Loss;
 import io.scorelab.api.LossValue;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.api.ScorelabException;
-import io.scorelab.runtime.model.Parameterization;
+import io.scorelab.runtime.model.ModelOptions;
 import io.scorelab.runtime.model.ScoreModel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -74,7 +75,8 @@ public final class Trainer implements AutoCloseable {
      * @param schedule the forward process
      * @param loss the objective
      * @param architecture builds the network (twice: the trained weights and their average)
-     * @param parameterization turns the network's output into a score
+     * @param model how the network's output becomes a score
+     * @param autograd differentiates energies
      * @param device where tensors live
      */
     public Trainer(
@@ -83,7 +85,8 @@ public final class Trainer implements AutoCloseable {
             NoiseSchedule schedule,
             Loss loss,
             Architecture architecture,
-            Parameterization parameterization,
+            ModelOptions model,
+            Autograd autograd,
             Device device) {
         this.options = options;
         this.dataset = dataset;
@@ -91,8 +94,9 @@ public final class Trainer implements AutoCloseable {
         this.loss = loss;
         this.manager = NDManager.newBaseManager(device);
         Shape example = dataset.exampleShape();
-        this.block = initialized(architecture.build(example, example), example);
-        this.emaBlock = initialized(architecture.build(example, example), example);
+        Shape output = model.parameterization().outputShape(example);
+        this.block = initialized(architecture.build(example, output), example);
+        this.emaBlock = initialized(architecture.build(example, output), example);
         this.parameters = new ArrayList<>(block.getParameters().values());
         this.emaParameters = new ArrayList<>(emaBlock.getParameters().values());
         for (int i = 0; i < parameters.size(); i++) {
@@ -101,8 +105,8 @@ public final class Trainer implements AutoCloseable {
             average.subi(average).addi(parameters.get(i).getArray());
         }
         this.adam = new Adam(parameters, options);
-        this.trainingModel = new ScoreModel(block, new ParameterStore(manager, false), parameterization, schedule, true);
-        this.emaModel = new ScoreModel(emaBlock, new ParameterStore(manager, false), parameterization, schedule, false);
+        this.trainingModel = new ScoreModel(block, new ParameterStore(manager, false), model, schedule, autograd, true);
+        this.emaModel = new ScoreModel(emaBlock, new ParameterStore(manager, false), model, schedule, autograd, false);
         this.lossSum = manager.zeros(new Shape());
         this.nonFiniteSteps = manager.zeros(new Shape());
         this.firstNonFiniteStep = manager.zeros(new Shape()).sub(1);
@@ -223,21 +227,40 @@ public final class Trainer implements AutoCloseable {
         return metrics;
     }
 
-    /** Averages the last batch's per-example losses per noise level (three significant digits). */
+    /** Up to this many distinct noise levels get a metric each; more are grouped in half-decade bins. */
+    private static final int MAX_LEVELS = 20;
+
+    /**
+     * Averages the last batch's per-example losses per noise level (three significant digits), or, for
+     * continuous schedules and long discrete ones, per half-decade bin [10^(k/2), 10^((k+1)/2)) named by
+     * its lower edge, so the same names recur at every log.
+     */
     private static Map<String, Double> lossBySigma(LossValue last) {
         float[] losses = last.perExample().toType(DataType.FLOAT32, false).toFloatArray();
         float[] sigmas = last.noiseLevel().toType(DataType.FLOAT32, false).broadcast(last.perExample().getShape()).toFloatArray();
-        Map<String, double[]> bins = new TreeMap<>();
+        boolean binned = java.util.stream.IntStream.range(0, sigmas.length)
+                .mapToObj(i -> level(sigmas[i])).distinct().count() > MAX_LEVELS;
+        Map<Double, double[]> bins = new TreeMap<>();
         for (int i = 0; i < losses.length; i++) {
             if (Float.isFinite(losses[i])) {
-                double[] bin = bins.computeIfAbsent(String.format(Locale.ROOT, "%.3g", sigmas[i]), k -> new double[2]);
+                double key = binned ? halfDecade(sigmas[i]) : Double.parseDouble(level(sigmas[i]));
+                double[] bin = bins.computeIfAbsent(key, k -> new double[2]);
                 bin[0] += losses[i];
                 bin[1]++;
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        bins.forEach((sigma, bin) -> metrics.put("train/loss_by_sigma/" + sigma, bin[0] / bin[1]));
+        bins.forEach((sigma, bin) -> metrics.put("train/loss_by_sigma/" + level(sigma), bin[0] / bin[1]));
         return metrics;
+    }
+
+    private static String level(double sigma) {
+        return String.format(Locale.ROOT, "%.3g", sigma);
+    }
+
+    /** @return the lower edge 10^(k/2) of the half decade holding sigma (0 for sigma <= 0) */
+    static double halfDecade(double sigma) {
+        return sigma > 0 ? Math.pow(10, Math.floor(2 * Math.log10(sigma)) / 2) : 0;
     }
 
     /**

@@ -13,6 +13,9 @@ import io.scorelab.plugins.architectures.MlpArchitecture;
 import io.scorelab.plugins.datasets.GaussianMixtureDataset;
 import io.scorelab.plugins.losses.NcsnLoss;
 import io.scorelab.plugins.schedules.GeometricSchedule;
+import io.scorelab.plugins.schedules.VeSchedule;
+import io.scorelab.autograd.PtAutograd;
+import io.scorelab.runtime.model.ModelOptions;
 import io.scorelab.runtime.model.Parameterization;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +36,8 @@ class TrainerTest {
                 new GeometricSchedule(0.01, 10, 10),
                 new NcsnLoss(),
                 new MlpArchitecture(64, 2, "silu", 16),
-                Parameterization.EPS,
+                ModelOptions.of(Parameterization.EPS),
+                new PtAutograd(),
                 Device.cpu());
     }
 
@@ -61,6 +65,41 @@ class TrainerTest {
                     "train/loss_by_sigma/10.0", "train/loss_by_sigma/0.0100");
             assertThat(logs.get(3).get("train/lr")).isEqualTo(2e-3);
         }
+    }
+
+    @Test
+    void anEnergyModelTrainsThroughItsGradientWithFlatMemory() {
+        // The score is -grad_x E, so the loss's gradient is a second derivative of the network: the loss can
+        // only fall if that second-order path is real. Continuous ve times give many levels: half-decade bins.
+        Engine.getInstance().setRandomSeed(3);
+        try (Trainer trainer = new Trainer(options(300, 10),
+                new GaussianMixtureDataset(8, 4.0, 0.2, new double[0]),
+                new VeSchedule(0.01, 10, 0),
+                new NcsnLoss(),
+                new MlpArchitecture(64, 2, "silu", 16),
+                ModelOptions.of(Parameterization.ENERGY),
+                new PtAutograd(),
+                Device.cpu())) {
+            List<Map<String, Double>> logs = train(trainer, 100);
+            int after100 = trainer.liveArrays();
+            logs.addAll(train(trainer, 300));
+            assertThat(trainer.liveArrays()).isEqualTo(after100);
+            // the first 10 steps average about 0.95; by step 300 about 0.8 (the continuous-time floor is high)
+            Map<String, Double> last = logs.get(logs.size() - 1);
+            assertThat(last.get("train/loss")).isLessThan(0.9 * logs.get(0).get("train/loss"));
+            assertThat(last.keySet().stream().filter(k -> k.startsWith("train/loss_by_sigma/")))
+                    .hasSizeLessThanOrEqualTo(7) // 0.01 .. 10 spans six half decades, plus sigma_max's own bin
+                    .contains("train/loss_by_sigma/0.0100", "train/loss_by_sigma/3.16");
+        }
+    }
+
+    @Test
+    void halfDecadeBinsAreNamedByTheirLowerEdge() {
+        assertThat(Trainer.halfDecade(1.0)).isEqualTo(1.0);
+        assertThat(Trainer.halfDecade(0.1)).isEqualTo(0.1, within(1e-15));
+        assertThat(Trainer.halfDecade(0.5)).isEqualTo(Math.sqrt(0.1), within(1e-15));
+        assertThat(Trainer.halfDecade(9.99)).isEqualTo(Math.sqrt(10), within(1e-15));
+        assertThat(Trainer.halfDecade(0)).isEqualTo(0);
     }
 
     @Test
