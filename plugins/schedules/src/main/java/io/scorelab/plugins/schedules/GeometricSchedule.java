@@ -135,6 +135,11 @@ public final class GeometricSchedule implements NoiseSchedule {
     }
 
     @Override
+    public NDArray timeOfSigma(NDArray sigma) {
+        return continuous.timeOfSigma(sigma);
+    }
+
+    @Override
     public double sigmaAt(double t) {
         return continuous.sigmaAt(t);
     }

@@ -17,6 +17,13 @@ import java.util.Arrays;
  *   alpha(t) = m(t) = exp(-t^2 (beta_max - beta_min) / 4 - t beta_min / 2).
  * </pre>
  *
+ * <p>Given sigma, ln m = c is known (ln m = ln(1 - sigma^2) / 2 for VP, ln(1 - sigma) / 2 for sub-VP), and
+ * t is the positive root of (beta_max - beta_min) t^2 / 4 + beta_min t / 2 + c = 0,
+ *
+ * <pre>
+ *   t = -2 c / (beta_min / 2 + sqrt(beta_min^2 / 4 - (beta_max - beta_min) c))   (no cancellation as c -> 0).
+ * </pre>
+ *
  * <p>The prior is N(0, I). Samplers use [t_eps, 1]; training draws t uniformly on [train_t_eps, 1].
  * sigma(t) is computed in float64 (1 - m^2 cancels near t = 0) and returned in t's type.
  */
@@ -53,6 +60,9 @@ abstract class LinearBetaSchedule implements NoiseSchedule {
         return -t * t * (betaMax - betaMin) / 4 - t * betaMin / 2;
     }
 
+    /** @return ln m(t) of the times with the given sigma(t), from float64 sigma */
+    abstract NDArray logMeanOfSigma(NDArray sigma);
+
     final NDArray beta(NDArray t) {
         return t.mul(betaMax - betaMin).add(betaMin);
     }
@@ -75,6 +85,13 @@ abstract class LinearBetaSchedule implements NoiseSchedule {
     @Override
     public double alphaAt(double t) {
         return Math.exp(logMeanAt(t));
+    }
+
+    @Override
+    public NDArray timeOfSigma(NDArray sigma) {
+        NDArray c = logMeanOfSigma(sigma.toType(DataType.FLOAT64, false));
+        NDArray denominator = c.mul(-(betaMax - betaMin)).add(betaMin * betaMin / 4).sqrt().add(betaMin / 2);
+        return c.mul(-2).div(denominator).toType(sigma.getDataType(), false);
     }
 
     @Override

@@ -44,6 +44,11 @@ public final class SubVpSchedule extends LinearBetaSchedule {
     }
 
     @Override
+    NDArray logMeanOfSigma(NDArray sigma) {
+        return sigma.neg().add(1).log().mul(0.5);
+    }
+
+    @Override
     public double sigmaAt(double t) {
         return -Math.expm1(2 * logMeanAt(t));
     }

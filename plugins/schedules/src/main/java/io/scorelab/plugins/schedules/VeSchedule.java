@@ -18,8 +18,9 @@ import io.scorelab.api.ScorelabException;
  *   dx = sigma(t) sqrt(2 ln(sigma_max / sigma_min)) dW     (f = 0),
  * </pre>
  *
- * so that d sigma^2 / dt = g^2. The prior is N(0, sigma_max^2 I); training times are uniform on
- * [t_eps, 1]; samplers step on linspace(1, t_eps, N).
+ * so that d sigma^2 / dt = g^2, and t(sigma) = ln(sigma / sigma_min) / ln(sigma_max / sigma_min).
+ * The prior is N(0, sigma_max^2 I); training times are uniform on [t_eps, 1]; samplers step on
+ * linspace(1, t_eps, N).
  */
 public final class VeSchedule implements NoiseSchedule {
 
@@ -107,6 +108,12 @@ public final class VeSchedule implements NoiseSchedule {
     @Override
     public double[] discretization(int steps) {
         return GaussianPrior.linspace(tEps, steps);
+    }
+
+    /** t = ln(sigma / sigma_min) / ln(sigma_max / sigma_min), on the device. */
+    @Override
+    public NDArray timeOfSigma(NDArray sigma) {
+        return sigma.div(sigmaMin).log().div(logRatio());
     }
 
     @Override

@@ -43,6 +43,11 @@ public final class VpSchedule extends LinearBetaSchedule {
     }
 
     @Override
+    NDArray logMeanOfSigma(NDArray sigma) {
+        return sigma.square().neg().add(1).log().mul(0.5);
+    }
+
+    @Override
     public double sigmaAt(double t) {
         return Math.sqrt(-Math.expm1(2 * logMeanAt(t)));
     }

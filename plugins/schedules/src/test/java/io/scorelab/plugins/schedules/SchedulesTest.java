@@ -31,22 +31,24 @@ class SchedulesTest {
 
     static Stream<NoiseSchedule> continuous() {
         return Stream.of(new VeSchedule(0.01, 50, 1e-5), new VpSchedule(0.1, 20, 1e-3, 1e-5),
-                new SubVpSchedule(0.1, 20, 1e-3, 1e-5), new GeometricSchedule(0.01, 10, 10));
+                new SubVpSchedule(0.1, 20, 1e-3, 1e-5), new GeometricSchedule(0.01, 10, 10),
+                new EdmSchedule(0.002, 80, 7, -1.2, 1.2));
     }
 
     /**
      * The perturbation kernel must be the one the SDE produces: for x_0 fixed and f = -k(t) x, the mean
      * obeys dm/dt = -k m and the variance dV/dt = -2 k V + g^2 (Saerkkae and Solin, eq. 5.51). We integrate
-     * both with RK4 from t_eps, using the schedule's own drift and diffusion, and compare with alpha(t)
+     * both with RK4 from t_eps to T, using the schedule's own drift and diffusion, and compare with alpha(t)
      * and sigma(t)^2. RK4 with h = 5e-4 on these smooth coefficients errs by about h^4 max|d^5V| ~ 1e-10
-     * relative; 1e-7 leaves room for float64 rounding over 2000 steps.
+     * relative; 1e-7 leaves room for float64 rounding over 2000 steps. (For edm, h = 0.04 but g^2 = 2t is
+     * linear, which RK4 integrates exactly.)
      */
     @ParameterizedTest
     @MethodSource("continuous")
     void alphaAndSigmaSolveTheSdesMomentEquations(NoiseSchedule schedule) {
         int steps = 2000;
         double t0 = schedule.tMin();
-        double h = (1.0 - t0) / steps;
+        double h = (schedule.tMax() - t0) / steps;
         try (NDManager manager = NDManager.newBaseManager()) {
             double[] grid = new double[2 * steps + 1];
             for (int i = 0; i < grid.length; i++) {
@@ -82,7 +84,12 @@ class SchedulesTest {
         }
     }
 
-    /** The device formulas agree with the host ones (float64 in, float64 out). */
+    /**
+     * The device formulas agree with the host ones (float64 in, float64 out), and timeOfSigma inverts
+     * sigma(t) both on the host (bisection or closed form) and on the device (closed forms for ve, vp,
+     * subvp, geometric, edm). The device inverses lose about 1e-16 / |d ln sigma / d ln t| relative; 1e-9 is
+     * the host bisection's own tolerance.
+     */
     @ParameterizedTest
     @MethodSource("continuous")
     void deviceAndHostAgree(NoiseSchedule schedule) {
@@ -95,6 +102,8 @@ class SchedulesTest {
                 assertThat(sigma[i]).isCloseTo(schedule.sigmaAt(times[i]), within(1e-12 * Math.max(1, sigma[i])));
                 assertThat(schedule.timeOfSigma(schedule.sigmaAt(times[i]))).isCloseTo(times[i], within(1e-9));
             }
+            double[] roundTrip = schedule.timeOfSigma(schedule.sigma(manager.create(times))).toDoubleArray();
+            assertThat(roundTrip).containsExactly(times, within(1e-9));
         }
     }
 
@@ -165,11 +174,33 @@ class SchedulesTest {
         assertThat(fromConfig("vp", "").alphaAt(1)).isCloseTo(Math.exp(-5.025), within(1e-15));
         assertThat(fromConfig("subvp", "")).isInstanceOf(SubVpSchedule.class);
         assertThat(fromConfig("geometric", "")).isInstanceOf(GeometricSchedule.class);
+        // the defaults of the discrete schedules and of edm, checked in detail in their own tests
+        assertThat(((DdpmSchedule) fromConfig("ddpm", "")).betas()).hasSize(1000).startsWith(1e-4).endsWith(0.02);
+        assertThat(((CosineSchedule) fromConfig("cosine", "")).betas()).hasSize(1000).endsWith(0.999);
+        assertThat(fromConfig("edm", "").discretization(18)).hasSize(18).startsWith(80.0).endsWith(0.002);
         assertThatThrownBy(() -> fromConfig("ve", "schedule.sigma_min = 60"))
                 .isInstanceOf(ScorelabException.class)
                 .hasMessageContaining("schedule.sigma_min = 60: expected a number below schedule.sigma_max = 50");
         assertThatThrownBy(() -> fromConfig("geometric", "schedule.levels = 1"))
                 .isInstanceOf(ScorelabException.class)
                 .hasMessageContaining("schedule.levels = 1: expected an integer >= 2");
+        assertThatThrownBy(() -> fromConfig("ddpm", "schedule.beta_end = 1e-5"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.beta_end = 1.0E-5: expected a number >= schedule.beta_start = 1.0E-4");
+        assertThatThrownBy(() -> fromConfig("ddpm", "schedule.steps = 1"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.steps = 1: expected an integer >= 2");
+        assertThatThrownBy(() -> fromConfig("cosine", "schedule.max_beta = 1"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.max_beta = 1: expected a number in (0, 1)");
+        assertThatThrownBy(() -> fromConfig("cosine", "schedule.s = -0.1"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.s = -0.1: expected a finite number >= 0");
+        assertThatThrownBy(() -> fromConfig("edm", "schedule.sigma_min = 100"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.sigma_min = 100: expected a number below schedule.sigma_max = 80");
+        assertThatThrownBy(() -> fromConfig("edm", "schedule.p_std = 0"))
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageContaining("schedule.p_std = 0: expected a positive number");
     }
 }
