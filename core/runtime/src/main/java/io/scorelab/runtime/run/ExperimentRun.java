@@ -2,23 +2,13 @@ package io.scorelab.runtime.run;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import io.scorelab.api.Dataset;
-import io.scorelab.api.Metric;
-import io.scorelab.api.MetricInput;
-import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
-import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.engine.EngineSetup;
 import io.scorelab.runtime.model.ModelOptions;
-import io.scorelab.runtime.plot.ImageGrid;
 import io.scorelab.runtime.plot.Plots;
-import io.scorelab.runtime.plot.SampleTable;
 import io.scorelab.runtime.plugin.ComponentFactory;
 import io.scorelab.runtime.plugin.PluginRegistry;
 import io.scorelab.runtime.tracking.RunStatus;
@@ -35,7 +25,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -191,63 +180,22 @@ public final class ExperimentRun {
             RunComponents components,
             int n,
             Path artifacts) {
-        Dataset dataset = components.dataset();
-        NoiseSchedule schedule = components.schedule();
         long step = trainer.step();
-        Map<String, Double> values = new LinkedHashMap<>();
+        Evaluation evaluation = new Evaluation(
+                components.dataset(), components.schedule(), components.sampler(), components.metrics());
+        Map<String, Double> values;
         try (NDManager manager = trainer.newManager()) {
-            long start = System.nanoTime();
-            Shape shape = new Shape(n).addAll(dataset.exampleShape());
-            SampleResult result = components.sampler().sample(trainer.emaModel(), schedule, manager, shape);
-            values.put("eval/nfe", (double) result.nfe());
-            values.put("eval/sampling_seconds", (System.nanoTime() - start) / 1e9);
-            for (Map.Entry<String, Metric> metric : components.metrics().entrySet()) {
-                try (NDManager scratch = manager.newSubManager()) {
-                    MetricInput input = new MetricInput(result.samples(), dataset, trainer.emaModel(), schedule, scratch);
-                    metric.getValue().evaluate(input).forEach((key, value) -> values.put("eval/" + key, value));
-                }
-            }
+            Evaluation.Result result = evaluation.run(trainer.emaModel(), manager, n);
+            values = result.values();
             values.forEach((key, value) -> run.logMetric(key, value, step));
             if (artifacts != null) {
-                writeSamples(run, artifacts, result.samples(), dataset, manager);
+                for (Path file : Evaluation.writeSamples(artifacts, "samples", result.samples(), components.dataset(), manager)) {
+                    run.logArtifact(file, null);
+                }
             }
         }
         listener.onEvaluation(step, values);
         return values;
-    }
-
-    private static void writeSamples(TrackedRun run, Path directory, NDArray samples, Dataset dataset, NDManager manager) {
-        double[][] rows = rows(samples);
-        Path csv = directory.resolve("samples.csv");
-        String[] header = new String[rows[0].length];
-        for (int j = 0; j < header.length; j++) {
-            header[j] = "x" + j;
-        }
-        SampleTable.write(csv, header, rows);
-        run.logArtifact(csv, null);
-        if (dataset.images().isPresent()) {
-            Path png = directory.resolve("samples.png");
-            long shown = Math.min(64, samples.getShape().get(0));
-            ImageGrid.write(png, dataset.images().get().toUnitRange(samples.get("0:" + shown)), 8);
-            run.logArtifact(png, null);
-        } else if (rows[0].length == 2) {
-            Path png = directory.resolve("samples.png");
-            double[][] data = rows(dataset.sample(manager, rows.length));
-            Plots.scatter(png, "samples (EMA model) over data", rows, data);
-            run.logArtifact(png, null);
-        }
-    }
-
-    private static double[][] rows(NDArray samples) {
-        NDArray flat = samples.reshape(samples.getShape().get(0), -1).toType(DataType.FLOAT64, false);
-        int n = (int) flat.getShape().get(0);
-        int d = (int) flat.getShape().get(1);
-        double[] values = flat.toDoubleArray();
-        double[][] rows = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(values, i * d, rows[i], 0, d);
-        }
-        return rows;
     }
 
     private static double[][] transpose(List<double[]> points) {
