@@ -3,6 +3,7 @@ package io.scorelab.plugins.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.ScoreFunction;
 
 /**
  * NCSN's denoising score matching over all the noise levels of a schedule (Song and Ermon 2019,
@@ -18,7 +19,7 @@ import io.scorelab.api.NoiseSchedule;
  * J_DSM(sigma_i). It is estimated by the batch mean of the per-example terms (each summed over
  * the dimensions); its minimizer is the score of the noised data at every level.
  */
-public final class NcsnLoss extends DenoisingLoss {
+public final class NcsnLoss extends NoisedLoss {
 
     /** NCSN has no options: the levels and their distribution are the schedule's. */
     public NcsnLoss() {}
@@ -30,7 +31,8 @@ public final class NcsnLoss extends DenoisingLoss {
 
     /** 1/2 || sigma s + z ||^2 per example. */
     @Override
-    NDArray term(NDArray score, NDArray z, NDArray sigma) {
-        return halfSquaredNorm(score.mul(sigma).add(z));
+    NDArray term(ScoreFunction model, NoiseSchedule schedule, NoisedBatch batch) {
+        NDArray score = model.score(batch.xt(), batch.t());
+        return halfSquaredNorm(score.mul(batch.column(batch.sigma())).add(batch.z()));
     }
 }
