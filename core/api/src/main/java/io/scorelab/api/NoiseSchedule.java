@@ -90,7 +90,15 @@ public interface NoiseSchedule {
     }
 
     /**
-     * Inverts sigma(t), which increases with t, by bisection on [t_eps, T].
+     * How far (relative) a noise level may lie outside [sigma(t_eps), sigma(T)] and still be taken as
+     * the nearer end: sigma_min itself sits just below sigma(t_eps) when t_eps > 0 (by 6e-5 for ve's
+     * defaults).
+     */
+    double RANGE_TOLERANCE = 1e-3;
+
+    /**
+     * Inverts sigma(t), which increases with t, by bisection on [t_eps, T]; a sigma within {@link
+     * #RANGE_TOLERANCE} of an end maps to that end.
      *
      * @param sigma a standard deviation between sigma(t_eps) and sigma(T)
      * @return the time t with sigma(t) = sigma
@@ -101,9 +109,15 @@ public interface NoiseSchedule {
         double hi = tMax();
         double sigmaLo = sigmaAt(lo);
         double sigmaHi = sigmaAt(hi);
-        if (!(sigma >= sigmaLo * (1 - 1e-9) && sigma <= sigmaHi * (1 + 1e-9))) {
+        if (!(sigma >= sigmaLo * (1 - RANGE_TOLERANCE) && sigma <= sigmaHi * (1 + RANGE_TOLERANCE))) {
             throw new ScorelabException(
                     "sigma = " + sigma + " is outside the schedule's range [" + sigmaLo + ", " + sigmaHi + "]");
+        }
+        if (sigma <= sigmaLo) {
+            return lo;
+        }
+        if (sigma >= sigmaHi) {
+            return hi;
         }
         for (int i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1.0, Math.abs(hi)); i++) {
             double mid = 0.5 * (lo + hi);
