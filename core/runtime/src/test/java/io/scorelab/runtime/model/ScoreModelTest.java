@@ -75,6 +75,30 @@ class ScoreModelTest {
     }
 
     @Test
+    void anEnergyScoreCanBeDifferentiatedAgainAsImplicitScoreMatchingDoes() {
+        // ism differentiates s = -grad E once more: for the Gaussian energy above, d s_k / d x_k = -1 / (1 + sigma^2).
+        Block energy = network(in -> {
+            NDArray sigma2 = in.get(1).mul(2).exp().reshape(-1, 1);
+            return in.get(0).square().sum(new int[] {1}, true).div(sigma2.add(1).mul(2));
+        });
+        NoiseSchedule ve = new VeSchedule(0.01, 5, 0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            energy.initialize(manager, DataType.FLOAT32, new Shape(1, 2), new Shape(1));
+            ScoreModel model = new ScoreModel(energy, new ParameterStore(manager, false), ModelOptions.of(Parameterization.ENERGY),
+                    ve, AUTOGRAD, true);
+            NDArray t = manager.create(TIMES);
+            NDArray derivative = AUTOGRAD.recording(() -> {
+                NDArray x = AUTOGRAD.leaf(manager.create(POINTS, new Shape(3, 2)));
+                NDArray score = model.score(x, t);
+                NDArray firstAxis = manager.create(new float[] {1, 0, 1, 0, 1, 0}, new Shape(3, 2));
+                return AUTOGRAD.vjp(score, x, firstAxis).get(":, 0");
+            });
+            NDArray expected = ve.sigma(t).square().add(1).pow(-1).neg();
+            assertClose(derivative, expected);
+        }
+    }
+
+    @Test
     void outputShapes() {
         assertThat(Parameterization.ENERGY.outputShape(new Shape(1, 8, 8))).isEqualTo(new Shape(1));
         assertThat(Parameterization.X0.outputShape(new Shape(1, 8, 8))).isEqualTo(new Shape(1, 8, 8));
