@@ -6,7 +6,8 @@ import io.scorelab.api.Plugin;
 /**
  * The score-matching objectives that ship with scorelab: at one noise level {@code dsm}
  * ({@link DsmLoss}), {@code esm} ({@link EsmLoss}), {@code ism} ({@link IsmLoss}) and {@code ssm}
- * ({@link SsmLoss}); along a whole schedule {@code ncsn} ({@link NcsnLoss}), {@code sde}
+ * ({@link SsmLoss}, and {@code ssm_vr}, the same class with variance reduction on by
+ * default, so that an ablation can sweep it as a loss of its own); along a whole schedule {@code ncsn} ({@link NcsnLoss}), {@code sde}
  * ({@link SdeLoss}), {@code ddpm} ({@link DdpmLoss}) and {@code edm} ({@link EdmLoss}).
  *
  * <p>{@code esm} is injected the run's {@link io.scorelab.api.Dataset} (and its
@@ -26,6 +27,7 @@ public final class LossesPlugin implements Plugin {
                 .loss("esm", EsmLoss.class)
                 .loss("ism", IsmLoss.class)
                 .loss("ssm", SsmLoss.class)
+                .loss("ssm_vr", SsmLoss.class)
                 .loss("ncsn", NcsnLoss.class)
                 .loss("sde", SdeLoss.class)
                 .loss("ddpm", DdpmLoss.class)

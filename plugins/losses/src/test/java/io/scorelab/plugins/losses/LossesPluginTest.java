@@ -60,6 +60,7 @@ class LossesPluginTest {
         "esm  | EsmLoss  | sigma",
         "ism  | IsmLoss  | sigma",
         "ssm  | SsmLoss  | sigma, projections, distribution, variance_reduction",
+        "ssm_vr | SsmLoss | sigma, projections, distribution, variance_reduction",
         "ncsn | NcsnLoss | ",
         "sde  | SdeLoss  | weighting, reduce",
         "ddpm | DdpmLoss | ",
