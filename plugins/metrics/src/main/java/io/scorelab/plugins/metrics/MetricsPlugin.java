@@ -3,7 +3,11 @@ package io.scorelab.plugins.metrics;
 import io.scorelab.api.Components;
 import io.scorelab.api.Plugin;
 
-/** The sample-quality metrics that ship with scorelab: {@code mmd} and {@code mode_coverage}. */
+/**
+ * The metrics that ship with scorelab: of the samples ({@code mmd}, {@code sliced_wasserstein},
+ * {@code energy_distance}, {@code mode_coverage}, {@code memorization}) and of the score model itself
+ * ({@code fisher}).
+ */
 public final class MetricsPlugin implements Plugin {
 
     @Override
@@ -13,6 +17,11 @@ public final class MetricsPlugin implements Plugin {
 
     @Override
     public void declare(Components components) {
-        components.metric("mmd", MmdMetric.class).metric("mode_coverage", ModeCoverageMetric.class);
+        components.metric("mmd", MmdMetric.class)
+                .metric("mode_coverage", ModeCoverageMetric.class)
+                .metric("fisher", FisherDivergenceMetric.class)
+                .metric("sliced_wasserstein", SlicedWassersteinMetric.class)
+                .metric("energy_distance", EnergyDistanceMetric.class)
+                .metric("memorization", MemorizationMetric.class);
     }
 }

@@ -2,8 +2,6 @@ package io.scorelab.plugins.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.Metric;
@@ -28,22 +26,26 @@ import java.util.Map;
  * quickstart mixture at n = 2000 and the default bandwidths: two independent draws of the data give
  * 0 +- 0.0015, the mixture with one of its 8 modes missing 0.059 +- 0.008, and 4 N(0, I) noise
  * 0.265 +- 0.005 (closed-form expectation +- the estimator's standard deviation). Logged as
- * {@code eval/mmd}; computed in float64.
+ * {@code eval/mmd}; computed in float64. Beside it, {@code eval/mmd_se} is the {@link Bootstrap}
+ * standard error: the spread of MMD^2_u over B resamples of both sets, each the same expression of the
+ * resampled kernel sums, computed in the same pass as the value.
  */
 public final class MmdMetric implements Metric {
 
-    /** Kernel entries computed at once; bounds the memory of large sample sets to a few such blocks. */
-    static final long BLOCK_ENTRIES = 1L << 20;
-
+    private final int bootstrap;
     private final double[] bandwidths;
 
     @Inject
     MmdMetric(@Named("metric.mmd") Options options) {
-        this(readBandwidths(options));
+        this(Bootstrap.replicates(options), readBandwidths(options));
     }
 
-    /** @param bandwidths the kernel bandwidths h, positive; at least one */
-    public MmdMetric(double... bandwidths) {
+    /**
+     * @param bootstrap the number of bootstrap replicates behind {@code mmd_se}, at least 2
+     * @param bandwidths the kernel bandwidths h, positive; at least one
+     */
+    public MmdMetric(int bootstrap, double... bandwidths) {
+        this.bootstrap = Bootstrap.checked("mmd", bootstrap);
         if (bandwidths.length == 0) {
             throw new ScorelabException("mmd needs at least one kernel bandwidth");
         }
@@ -70,46 +72,40 @@ public final class MmdMetric implements Metric {
             throw new ScorelabException("mmd needs at least 2 samples, got " + n + " (eval.samples)");
         }
         try (NDManager scope = input.manager().newSubManager()) {
-            NDArray x = rows(input.samples(), scope);
-            NDArray y = rows(input.dataset().sample(scope, n), scope);
-            double diagonal = n * (double) bandwidths.length;
-            double pairs = n * (n - 1.0);
-            double value = (kernelSum(x, x) - diagonal) / pairs
-                    + (kernelSum(y, y) - diagonal) / pairs
-                    - 2 * kernelSum(x, y) / ((double) n * n);
-            return Map.of("mmd", value);
-        }
-    }
-
-    /** @return a float64 copy of the batch as rows (n, d), owned by {@code scope} */
-    private static NDArray rows(NDArray batch, NDManager scope) {
-        NDArray copy = batch.toType(DataType.FLOAT64, true);
-        copy.attach(scope);
-        return copy.reshape(batch.getShape().get(0), -1);
-    }
-
-    /** @return sum_{i, j} k(a_i, b_j), computed in blocks of rows of a */
-    private double kernelSum(NDArray a, NDArray b) {
-        long n = a.getShape().get(0);
-        long m = b.getShape().get(0);
-        long rows = Math.max(1, BLOCK_ENTRIES / m);
-        NDArray bTransposed = b.transpose();
-        NDArray bSquaredNorms = b.square().sum(new int[] {1}).reshape(1, -1);
-        double sum = 0;
-        for (long start = 0; start < n; start += rows) {
-            try (NDManager block = a.getManager().newSubManager()) {
-                NDArray ab = a.get(block, new NDIndex("{}:{}", start, Math.min(n, start + rows)));
-                NDArray squaredDistance = ab.square().sum(new int[] {1}, true)
-                        .add(bSquaredNorms)
-                        .sub(ab.matMul(bTransposed).mul(2))
-                        .maximum(0);
-                NDArray kernel = squaredDistance.zerosLike();
-                for (double h : bandwidths) {
-                    kernel = kernel.add(squaredDistance.div(-h * h).exp());
-                }
-                sum += kernel.sum().getDouble();
+            NDArray x = Pairwise.rows(input.samples(), scope);
+            NDArray y = Pairwise.rows(input.dataset().sample(scope, n), scope);
+            NDArray u = Bootstrap.counts(scope, n, bootstrap);
+            NDArray v = Bootstrap.counts(scope, n, bootstrap);
+            double[] xx = kernelSums(x, x, u, u);
+            double[] yy = kernelSums(y, y, v, v);
+            double[] xy = kernelSums(x, y, u, v);
+            double[] replicates = new double[bootstrap];
+            for (int r = 0; r < bootstrap; r++) {
+                replicates[r] = estimate(xx[r + 1], yy[r + 1], xy[r + 1], n);
             }
+            return Map.of("mmd", estimate(xx[0], yy[0], xy[0], n), "mmd_se", Bootstrap.standardError(replicates));
         }
-        return sum;
+    }
+
+    /**
+     * MMD^2_u from sum_{i, j} k(x_i, x_j), sum_{i, j} k(y_i, y_j) and sum_{i, j} k(x_i, y_j); the diagonals
+     * k(x_i, x_i) = number of bandwidths are taken out of the first two. A bootstrap resample's sums over
+     * pairs of positions k != l are u^T K u - n k(x, x), so its estimate is the same expression.
+     */
+    private double estimate(double xx, double yy, double xy, int n) {
+        double diagonal = n * (double) bandwidths.length;
+        double pairs = n * (n - 1.0);
+        return (xx - diagonal) / pairs + (yy - diagonal) / pairs - 2 * xy / ((double) n * n);
+    }
+
+    /** @return sum_{i, j} k(a_i, b_j), then u_r^T K v_r for each bootstrap replicate r */
+    private double[] kernelSums(NDArray a, NDArray b, NDArray u, NDArray v) {
+        return Pairwise.sums(a, b, u, v, (start, squaredDistance) -> {
+            NDArray kernel = squaredDistance.zerosLike();
+            for (double h : bandwidths) {
+                kernel = kernel.add(squaredDistance.div(-h * h).exp());
+            }
+            return kernel;
+        });
     }
 }

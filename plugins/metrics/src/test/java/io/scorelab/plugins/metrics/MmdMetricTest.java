@@ -13,6 +13,7 @@ import io.scorelab.api.Dataset;
 import io.scorelab.api.MetricInput;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.plugins.datasets.GaussianMixtureDataset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MmdMetricTest {
@@ -53,7 +54,7 @@ class MmdMetricTest {
         // the unbiased estimate of a perfect match can be negative, and it is not clipped.
         double[][] points = {{0, 0}, {1, 0}};
         try (NDManager manager = NDManager.newBaseManager()) {
-            double value = mmd(new MmdMetric(1.0), manager.create(points), fixed(points), manager);
+            double value = mmd(new MmdMetric(20, 1.0), manager.create(points), fixed(points), manager);
             assertThat(value).isCloseTo(Math.exp(-1) - 1, within(1e-12));
         }
     }
@@ -67,7 +68,7 @@ class MmdMetricTest {
         double[][] y = {{0, 0}, {0, 1}};
         double expected = k(25, 1, 5) + k(1, 1, 5) - 0.5 * (k(0, 1, 5) + k(1, 1, 5) + k(25, 1, 5) + k(18, 1, 5));
         try (NDManager manager = NDManager.newBaseManager()) {
-            double value = mmd(new MmdMetric(1.0, 5.0), manager.create(x), fixed(y), manager);
+            double value = mmd(new MmdMetric(20, 1.0, 5.0), manager.create(x), fixed(y), manager);
             // float64 arithmetic on O(1) terms.
             assertThat(value).isCloseTo(expected, within(1e-12));
         }
@@ -78,7 +79,7 @@ class MmdMetricTest {
         double[][] points = {{0, 0}, {1, 0}, {2, 2}};
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray samples = manager.create(points);
-            mmd(new MmdMetric(DEFAULT_BANDWIDTHS), samples, fixed(points), manager);
+            mmd(new MmdMetric(20, DEFAULT_BANDWIDTHS), samples, fixed(points), manager);
             assertThat(manager.getManagedArrays()).containsExactly(samples);
         }
     }
@@ -86,11 +87,54 @@ class MmdMetricTest {
     @Test
     void oneSampleIsAUserError() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> mmd(new MmdMetric(1.0), manager.create(new double[][] {{0, 0}}),
+            assertThatThrownBy(() -> mmd(new MmdMetric(20, 1.0), manager.create(new double[][] {{0, 0}}),
                             fixed(new double[][] {{0, 0}}), manager))
                     .isInstanceOf(ScorelabException.class)
                     .hasMessageContaining("at least 2 samples");
         }
+    }
+
+    /**
+     * The SE is the spread of MMD^2_u over resamples: redraw the metric's resampling counts with the same
+     * seed and recompute every replicate by brute force on explicitly resampled sets, over pairs of distinct
+     * positions (a row drawn twice meets itself with k = number of bandwidths).
+     */
+    @Test
+    void theStandardErrorIsTheSpreadOfTheEstimateOnResampledSets() {
+        double[][] x = {{0, 0}, {3, 4}, {1, 1}, {-2, 0.5}, {0, -1}};
+        double[][] y = {{0, 0.5}, {2, 2}, {-1, 1}, {1, -2}, {4, 0}};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(7);
+            double se = new MmdMetric(20, 1.0, 2.0)
+                    .evaluate(new MetricInput(manager.create(x), fixed(y), null, null, manager)).get("mmd_se");
+            Engine.getInstance().setRandomSeed(7);
+            double[][] u = Resampling.counts(manager, x.length, 20);
+            double[][] v = Resampling.counts(manager, y.length, 20);
+            double[] replicates = new double[20];
+            for (int r = 0; r < 20; r++) {
+                replicates[r] = unbiasedMmd(Resampling.resample(x, u[r]), Resampling.resample(y, v[r]), 1.0, 2.0);
+            }
+            // The same sums in another order: float64 rounding.
+            assertThat(se).isCloseTo(Resampling.standardDeviation(replicates), within(1e-12));
+            assertThat(se).isPositive();
+        }
+    }
+
+    private static double unbiasedMmd(double[][] x, double[][] y, double... bandwidths) {
+        int n = x.length;
+        double xx = 0;
+        double yy = 0;
+        double xy = 0;
+        for (int k = 0; k < n; k++) {
+            for (int l = 0; l < n; l++) {
+                xy += k(Resampling.squaredDistance(x[k], y[l]), bandwidths);
+                if (k != l) {
+                    xx += k(Resampling.squaredDistance(x[k], x[l]), bandwidths);
+                    yy += k(Resampling.squaredDistance(y[k], y[l]), bandwidths);
+                }
+            }
+        }
+        return (xx + yy) / (n * (n - 1.0)) - 2 * xy / (n * n);
     }
 
     /**
@@ -106,7 +150,7 @@ class MmdMetricTest {
         GaussianMixtureDataset gmm = new GaussianMixtureDataset(8, 4.0, 0.2, new double[0]);
         double[][] ring = gmm.modes().orElseThrow().means();
         double[][] sevenOfEight = java.util.Arrays.copyOf(ring, 7);
-        MmdMetric metric = new MmdMetric(DEFAULT_BANDWIDTHS);
+        MmdMetric metric = new MmdMetric(20, DEFAULT_BANDWIDTHS);
         double[] origin = {0, 0};
 
         double missingExpected = populationMmd(sevenOfEight, 0.04, ring, 0.04);
@@ -117,16 +161,27 @@ class MmdMetricTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2024);
             NDArray same = gmm.sample(manager, n);
-            assertThat(mmd(metric, same, gmm, manager)).isCloseTo(0.0, within(4 * 0.0015));
+            Map<String, Double> sameValues = metric.evaluate(new MetricInput(same, gmm, null, null, manager));
+            assertThat(sameValues.get("mmd")).isCloseTo(0.0, within(4 * 0.0015));
+            // At equal distributions the bootstrap SE overstates the spread (about 0.0027 against 0.0015: the
+            // resampled sets come from two different empirical distributions); 20 replicates give the SE to
+            // about 16%, so it lies between the spread and 3 times it.
+            assertThat(sameValues.get("mmd_se")).isBetween(0.0015, 3 * 0.0015);
 
             NDArray component = manager.randomInteger(0, 7, new Shape(n), DataType.INT64);
             NDArray missing = component.oneHot(8, DataType.FLOAT32)
                     .matMul(manager.create(ring).toType(DataType.FLOAT32, false))
                     .add(manager.randomNormal(0f, 0.2f, new Shape(n, 2), DataType.FLOAT32));
-            assertThat(mmd(metric, missing, gmm, manager)).isCloseTo(missingExpected, within(4 * 0.0075));
+            Map<String, Double> missingValues = metric.evaluate(new MetricInput(missing, gmm, null, null, manager));
+            assertThat(missingValues.get("mmd")).isCloseTo(missingExpected, within(4 * 0.0075));
+            // Away from equality the bootstrap SE estimates the spread; within a factor 1.5 (3 times its own
+            // relative error of about 16% with 20 replicates).
+            assertThat(missingValues.get("mmd_se")).isBetween(0.0075 / 1.5, 0.0075 * 1.5);
 
             NDArray noise = manager.randomNormal(0f, 4f, new Shape(n, 2), DataType.FLOAT32);
-            assertThat(mmd(metric, noise, gmm, manager)).isCloseTo(noiseExpected, within(4 * 0.0047));
+            Map<String, Double> noiseValues = metric.evaluate(new MetricInput(noise, gmm, null, null, manager));
+            assertThat(noiseValues.get("mmd")).isCloseTo(noiseExpected, within(4 * 0.0047));
+            assertThat(noiseValues.get("mmd_se")).isBetween(0.0047 / 1.5, 0.0047 * 1.5);
         }
     }
 
