@@ -83,7 +83,7 @@ public final class ExperimentRun {
         Thread killed = new Thread(() -> run.end(RunStatus.KILLED), "scorelab-run-killed");
         Runtime.getRuntime().addShutdownHook(killed);
         try {
-            run.setTag("scorelab.output_dir", outputDirectory.toAbsolutePath().toString());
+            run.setTag(TrainedRun.OUTPUT_DIR_TAG, outputDirectory.toAbsolutePath().toString());
             run.logParams(config.flatten());
             run.logArtifact(outputDirectory.resolve("config.conf"), null);
             listener.onStart(outputDirectory, run.runId(), trainerOptions.steps());

@@ -1,16 +1,20 @@
 package io.scorelab.runtime.run;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.scorelab.api.Options;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.api.ScorelabException;
+import io.scorelab.runtime.config.ConfigComposer;
 import io.scorelab.runtime.config.ResolvedConfig;
+import io.scorelab.runtime.config.SavedConfig;
 import io.scorelab.runtime.engine.EngineSetup;
 import io.scorelab.runtime.model.ModelOptions;
 import io.scorelab.runtime.plugin.ComponentFactory;
 import io.scorelab.runtime.plugin.PluginRegistry;
-import io.scorelab.runtime.tracking.LocalTracker;
+import io.scorelab.runtime.tracking.LocalStoreReader;
+import io.scorelab.runtime.tracking.StoredRun;
 import io.scorelab.runtime.training.Trainer;
 import io.scorelab.runtime.training.TrainerOptions;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,12 +44,50 @@ public final class TrainedRun implements AutoCloseable {
     private final Trainer trainer;
     private final Path checkpoint;
 
+    private final ResolvedConfig config;
+    private final Location location;
+
     /**
-     * @param config the run's configuration, recomposed with the caller's overrides
-     * @param registry the plugins
-     * @param directory the run's output directory
+     * Brings a run back: finds it, recomposes its saved configuration with the overrides (see {@link
+     * SavedConfig}), configures and seeds the engine, and loads the weights of its last checkpoint.
+     *
+     * @param target a run directory or an MLflow run id of the local store
+     * @param overrides config overrides, for example {@code sampler=ode sampler.steps=50}
+     * @param store the local tracking store
+     * @return the run, ready to sample
+     * @throws ScorelabException for a missing run, a bad override or a corrupt checkpoint
      */
-    public TrainedRun(ResolvedConfig config, PluginRegistry registry, Path directory) {
+    public static TrainedRun open(String target, List<String> overrides, LocalStoreReader store) {
+        Location location = locate(target, store);
+        String experiment = SavedConfig.asExperiment(location.directory().resolve("config.conf"), overrides);
+        Path file;
+        try {
+            file = Files.createTempFile("scorelab-recomposed-", ".conf");
+            Files.writeString(file, experiment);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary file", e);
+        }
+        try {
+            PluginRegistry registry = PluginRegistry.discover(
+                    PluginRegistry.pluginDirectories(ConfigComposer.pluginDirectories(file)));
+            ResolvedConfig config = new ConfigComposer(registry).compose(file, overrides);
+            Options root = Options.of(config.config(), "");
+            EngineSetup.configure(root.nonNegativeInt("threads"));
+            Engine.getInstance().setRandomSeed((int) root.getLong("seed"));
+            return new TrainedRun(config, registry, location);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+
+    private TrainedRun(ResolvedConfig config, PluginRegistry registry, Location location) {
+        this.config = config;
+        this.location = location;
+        Path directory = location.directory();
         Options root = Options.of(config.config(), "");
         this.components = RunComponents.create(new ComponentFactory(registry, config.config()), config);
         this.checkpoint = lastCheckpoint(directory);
@@ -60,32 +103,63 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
-     * Finds a run's output directory: the target itself when it is a directory holding {@code
-     * config.conf}, otherwise a run id of the local store whose {@value #OUTPUT_DIR_TAG} tag names it.
+     * Where a run is: its output directory and, when the store holds it, its MLflow run id.
+     *
+     * @param directory the output directory (config.conf, checkpoints/)
+     * @param runId the run's id in the store, if found
+     */
+    public record Location(Path directory, Optional<String> runId) {}
+
+    /**
+     * Finds a run from a run directory (one holding {@code config.conf}) or an MLflow run id of the
+     * local store, whose {@value #OUTPUT_DIR_TAG} tag names its directory. The other half is looked
+     * up in the store: a directory's run is the run of its experiment tagged with that directory.
      *
      * @param target a run directory or an MLflow run id
      * @param store the local tracking store
-     * @return the output directory
+     * @return the directory and, if the store has it, the run id
      * @throws ScorelabException if neither finds a run
      */
-    public static Path locate(String target, LocalTracker store) {
+    public static Location locate(String target, LocalStoreReader store) {
         Path asPath = Path.of(target);
         if (Files.isDirectory(asPath)) {
             if (!Files.isRegularFile(asPath.resolve("config.conf"))) {
                 throw new ScorelabException(target + " is a directory but not a run's output directory (no config.conf)");
             }
-            return asPath;
+            return new Location(asPath, runOf(asPath, store));
         }
         if (!target.matches("[0-9a-f]{32}")) {
             throw new ScorelabException(target + " is neither a run directory nor an MLflow run id (32 hex digits)");
         }
-        Path directory = store.tag(target, OUTPUT_DIR_TAG).map(Path::of).orElseThrow(() -> new ScorelabException(
-                "run " + target + " has no " + OUTPUT_DIR_TAG + " tag: it was not made by scorelab run"));
+        StoredRun run = store.run(target);
+        String tagged = run.tags().get(OUTPUT_DIR_TAG);
+        if (tagged == null) {
+            throw new ScorelabException("run " + target + " has no " + OUTPUT_DIR_TAG + " tag: scorelab run did not make it");
+        }
+        Path directory = Path.of(tagged);
         if (!Files.isRegularFile(directory.resolve("config.conf"))) {
             throw new ScorelabException("run " + target + " was written to " + directory + ", which no longer holds its"
                     + " config.conf and checkpoints");
         }
-        return directory;
+        return new Location(directory, Optional.of(target));
+    }
+
+    private static Optional<String> runOf(Path directory, LocalStoreReader store) {
+        if (!Files.isDirectory(store.root())) {
+            return Optional.empty();
+        }
+        String experiment = com.typesafe.config.ConfigFactory.parseFile(directory.resolve("config.conf").toFile())
+                .getString("experiment.name");
+        String absolute = directory.toAbsolutePath().normalize().toString();
+        try {
+            return store.runs(store.experimentId(experiment)).stream()
+                    .filter(run -> run.tags().containsKey(OUTPUT_DIR_TAG)
+                            && absolute.equals(Path.of(run.tags().get(OUTPUT_DIR_TAG)).normalize().toString()))
+                    .map(StoredRun::runId)
+                    .findFirst();
+        } catch (ScorelabException noSuchExperiment) {
+            return Optional.empty();
+        }
     }
 
     /** @return the final checkpoint, or else the one of the highest step */
@@ -109,6 +183,16 @@ public final class TrainedRun implements AutoCloseable {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /** @return the run's configuration with the overrides applied */
+    public ResolvedConfig config() {
+        return config;
+    }
+
+    /** @return where the run is */
+    public Location location() {
+        return location;
+    }
+
     /** @return the checkpoint the weights came from */
     public Path checkpoint() {
         return checkpoint;
@@ -124,9 +208,13 @@ public final class TrainedRun implements AutoCloseable {
         return trainer.emaModel();
     }
 
-    /** @return an evaluation with the run's (possibly overridden) data set, schedule, sampler and metrics */
-    public Evaluation evaluation() {
-        return new Evaluation(components.dataset(), components.schedule(), components.sampler(), components.metrics());
+    /**
+     * @param withMetrics whether to compute the chosen metrics, or only sample
+     * @return an evaluation with the run's (possibly overridden) data set, schedule, sampler and metrics
+     */
+    public Evaluation evaluation(boolean withMetrics) {
+        return new Evaluation(components.dataset(), components.schedule(), components.sampler(),
+                withMetrics ? components.metrics() : java.util.Map.of());
     }
 
     /** @return the run's data set */

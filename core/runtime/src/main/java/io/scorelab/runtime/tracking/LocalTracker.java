@@ -137,20 +137,6 @@ public final class LocalTracker implements Tracker {
         return run;
     }
 
-    /**
-     * @param runId a run of this store
-     * @param key a tag key
-     * @return the tag's value, if the run has it
-     * @throws ScorelabException if there is no such run
-     */
-    public Optional<String> tag(String runId, String key) {
-        if (runId == null || !RUN_ID.matcher(runId).matches()) {
-            throw new ScorelabException("invalid run id '" + runId + "'");
-        }
-        Path tag = findRun(root, runId).orElseThrow(() -> missingRun(runId)).resolve(LocalRun.TAGS).resolve(key);
-        return Files.isRegularFile(tag) ? Optional.of(read(tag)) : Optional.empty();
-    }
-
     private ScorelabException missingRun(String runId) {
         Optional<Path> deleted = findRun(root.resolve(TRASH), runId);
         return deleted.isPresent()

@@ -1,0 +1,84 @@
+package io.scorelab.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.scorelab.runtime.run.Evaluation;
+import io.scorelab.runtime.run.TrainedRun;
+import io.scorelab.runtime.tracking.LocalStoreReader;
+import io.scorelab.runtime.tracking.LocalTracker;
+import io.scorelab.runtime.tracking.RunStatus;
+import io.scorelab.runtime.tracking.TrackedRun;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code scorelab sample <run-dir | run id> [--n N] [--out DIR] [--log] [overrides...]}. */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Sample from a trained run's checkpoint (EMA weights), with its sampler or another one.",
+        footer = {"", "Examples:",
+            "  scorelab sample outputs/quickstart/2026-11-23_10-00-00 --n 4000",
+            "  scorelab sample 3f2a...e1 sampler=ode sampler.solver=rk45 --log"})
+final class SampleCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run's output directory or its MLflow run id.")
+    private String target;
+
+    @Parameters(index = "1..*", paramLabel = "OVERRIDE", description = "Config overrides, e.g. sampler=ode.")
+    private List<String> overrides = List.of();
+
+    @Option(names = "--n", defaultValue = "2000", description = "Number of samples (default: ${DEFAULT-VALUE}).")
+    private int n;
+
+    @Option(names = "--out", description = "Directory for samples.npy/.csv/.png (default: <run>/sampled/<sampler>).")
+    private Path out;
+
+    @Option(names = "--log", description = "Also log the files (and eval/nfe) to the run in the tracking store.")
+    private boolean log;
+
+    @Option(names = "--tracking-root", defaultValue = "mlruns", description = "The local MLflow store (default: ${DEFAULT-VALUE}).")
+    private Path trackingRoot;
+
+    @Override
+    public Integer call() throws Exception {
+        if (n < 1) {
+            throw new io.scorelab.api.ScorelabException("--n must be at least 1, got " + n);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (TrainedRun trained = TrainedRun.open(target, overrides, new LocalStoreReader(trackingRoot));
+                NDManager manager = trained.newManager()) {
+            String sampler = trained.config().config().getString("sampler.name");
+            Path directory = out != null ? out : trained.location().directory().resolve("sampled").resolve(sampler);
+            Files.createDirectories(directory);
+            Evaluation.Result result = trained.evaluation(false).run(trained.model(), manager, n);
+            List<Path> files = Evaluation.writeSamples(directory, "samples", result.samples(), trained.dataset(), manager);
+            stdout.printf(Locale.ROOT, "%d samples with %s from %s (step %d): nfe %.0f, %.2f s%n", n, sampler,
+                    trained.checkpoint(), trained.step(), result.values().get("eval/nfe"),
+                    result.values().get("eval/sampling_seconds"));
+            files.forEach(file -> stdout.println("  " + file));
+            if (log) {
+                String runId = trained.location().runId().orElseThrow(() -> new io.scorelab.api.ScorelabException(
+                        "--log: no run in " + trackingRoot + " records " + trained.location().directory()));
+                try (TrackedRun run = new LocalTracker(trackingRoot).openRun(runId)) {
+                    for (Path file : files) {
+                        run.logArtifact(file, "sampled/" + sampler);
+                    }
+                    run.logMetric("eval/" + sampler + "/nfe", result.values().get("eval/nfe"), trained.step());
+                    run.end(RunStatus.FINISHED);
+                }
+                stdout.println("logged to run " + runId);
+            }
+        }
+        stdout.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package io.scorelab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code scorelab sample} and {@code scorelab eval} on the checkpoint of one short real run. */
+class CheckpointCommandsTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Path output;
+    private static String runId;
+
+    @BeforeAll
+    static void train() throws Exception {
+        CliRun run = CliRun.run(dir, CliRun.QUICKSTART, "trainer.steps=40", "trainer.log_every=20",
+                "trainer.warmup=5", "eval.samples=200", "sampler.steps_per_level=3");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path store = CliRun.onlyRun(dir);
+        runId = store.getFileName().toString();
+        output = Path.of(Files.readString(store.resolve("tags/scorelab.output_dir")));
+    }
+
+    private static CliRun cli(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.add("--tracking-root=" + dir.resolve("mlruns"));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    @Test
+    void sampleWritesFilesWithAnotherSamplerAndLogsThem() throws Exception {
+        Path out = dir.resolve("drawn");
+        CliRun sample = cli("sample", output.toString(), "--n", "120", "--out", out.toString(), "--log",
+                "sampler.steps_per_level=2");
+        assertThat(sample.exitCode()).as(sample.err()).isZero();
+        // the override took: the quickstart's 10 geometric levels x 2 steps + the final denoising step
+        assertThat(sample.out()).contains("120 samples with annealed_langevin", "step 40", "nfe 21", "logged to run " + runId);
+        assertThat(Files.size(out.resolve("samples.npy"))).isEqualTo(128 + 120 * 2 * 4);
+        assertThat(Files.readAllLines(out.resolve("samples.csv"))).hasSize(121);
+        assertThat(out.resolve("samples.png")).isNotEmptyFile();
+        Path artifacts = CliRun.onlyRun(dir).resolve("artifacts/sampled/annealed_langevin");
+        assertThat(artifacts.resolve("samples.npy")).isNotEmptyFile();
+        assertThat(Files.readString(CliRun.onlyRun(dir).resolve("meta.yaml"))).contains("status: 3");
+    }
+
+    @Test
+    void evalLogsMetricsAtTheCheckpointsStepByRunId() throws Exception {
+        CliRun eval = cli("eval", runId, "eval.metrics=[mmd]", "eval.samples=150");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("at step 40 (final)", "eval/mmd");
+        List<String> points = Files.readAllLines(CliRun.onlyRun(dir).resolve("metrics/eval/mmd"));
+        assertThat(points).hasSize(2); // the run's own evaluation, then this one, both at step 40
+        assertThat(points).allMatch(line -> line.endsWith(" 40"));
+    }
+
+    @Test
+    void mistakesAreUserErrors() {
+        CliRun missing = cli("sample", dir.resolve("nowhere").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("neither a run directory nor an MLflow run id");
+        CliRun unknownRun = cli("eval", "0123456789abcdef0123456789abcdef");
+        assertThat(unknownRun.exitCode()).isEqualTo(2);
+        assertThat(unknownRun.err()).contains("no run 0123456789abcdef0123456789abcdef");
+        CliRun badSampler = cli("sample", output.toString(), "sampler=nope");
+        assertThat(badSampler.exitCode()).isEqualTo(2);
+        assertThat(badSampler.err()).contains("no sampler named 'nope'");
+    }
+}

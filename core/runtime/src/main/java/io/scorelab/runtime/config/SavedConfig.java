@@ -1,0 +1,79 @@
+package io.scorelab.runtime.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import io.scorelab.api.ComponentKind;
+import io.scorelab.api.ScorelabException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's saved, resolved {@code config.conf} turned back into an experiment, so that a checkpoint
+ * can be sampled or evaluated with new overrides ({@code sampler=ode sampler.steps=50}): its
+ * {@code <group>.name} keys become the {@code defaults} block, and the subtree of a group that the
+ * overrides choose anew is dropped, so the new option's group file applies without the old
+ * option's keys. Metric subtrees are kept only for the metrics the overrides leave chosen.
+ */
+public final class SavedConfig {
+
+    private SavedConfig() {}
+
+    /**
+     * @param saved the run's {@code config.conf}
+     * @param overrides the overrides that will be composed on top
+     * @return the experiment, as HOCON text
+     * @throws ScorelabException if the file is missing or unreadable
+     */
+    public static String asExperiment(Path saved, List<String> overrides) {
+        if (!Files.isRegularFile(saved)) {
+            throw new ScorelabException("the run's configuration " + saved + " is missing");
+        }
+        Config config;
+        try {
+            config = ConfigFactory.parseFile(saved.toFile());
+        } catch (ConfigException e) {
+            throw new ScorelabException("cannot read the run's configuration: " + e.getMessage(), e);
+        }
+        List<Override> parsed = overrides.stream().map(Override::parse).toList();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (ComponentKind kind : Groups.CHOSEN) {
+            String nameKey = kind.group() + ".name";
+            if (!config.hasPath(nameKey)) {
+                throw new ScorelabException(saved + " has no " + nameKey + ": it is not a configuration scorelab saved");
+            }
+            defaults.put(kind.group(), config.getString(nameKey));
+        }
+        for (Override override : parsed) {
+            if (override.action() == Override.Action.SET && Groups.byGroup(override.key()).isPresent()) {
+                config = config.withoutPath(override.key());
+            }
+        }
+        for (Override override : parsed) {
+            if (override.key().equals(Groups.METRICS_KEY) && override.value() != null && config.hasPath("metric")) {
+                List<String> chosen = metricNames(override.value());
+                for (String metric : config.getObject("metric").keySet()) {
+                    if (!chosen.contains(metric)) {
+                        config = config.withoutPath(Groups.metricPath(metric));
+                    }
+                }
+            }
+        }
+        Config experiment = config.withValue("defaults", ConfigValueFactory.fromMap(defaults));
+        return experiment.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    }
+
+    private static List<String> metricNames(ConfigValue list) {
+        Object value = list.unwrapped();
+        if (!(value instanceof List<?> items)) {
+            return List.of();
+        }
+        return items.stream().map(String::valueOf).toList();
+    }
+}
