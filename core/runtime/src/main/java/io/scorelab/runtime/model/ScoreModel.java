@@ -80,14 +80,16 @@ public final class ScoreModel implements ScoreFunction {
 
     /**
      * s = -grad_x E(x). Inside a training step the gradient stays in the graph so a loss on s trains E;
-     * when x already requires gradients (a loss differentiating s again), x itself is the input.
+     * when x already requires gradients (a loss or a likelihood differentiating s again), x itself is
+     * the input and the graph is kept.
      */
     private NDArray energyScore(NDArray x, NDArray cNoise) {
         return autograd.recording(() -> {
             NDArray input = x.hasGradient() ? x : autograd.leaf(x);
             NDArray energy = network(input, cNoise);
             NDArray score = autograd.vjp(energy, input, energy.onesLike()).neg();
-            return training ? score : score.stopGradient();
+            // keep the graph when training, or when the caller differentiates s again (a likelihood's divergence)
+            return training || x.hasGradient() ? score : score.stopGradient();
         });
     }
 
