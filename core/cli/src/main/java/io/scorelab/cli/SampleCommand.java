@@ -60,7 +60,8 @@ final class SampleCommand implements Callable<Integer> {
             Path directory = out != null ? out : trained.location().directory().resolve("sampled").resolve(sampler);
             Files.createDirectories(directory);
             Evaluation.Result result = trained.evaluation(false).run(trained.model(), manager, n);
-            List<Path> files = Evaluation.writeSamples(directory, "samples", result.samples(), trained.dataset(), manager);
+            List<Path> files = Evaluation.writeSamples(directory, "samples", result.samples(), trained.dataset(), manager,
+                    result.trajectory(), trained.model(), trained.schedule());
             stdout.printf(Locale.ROOT, "%d samples with %s from %s (step %d): nfe %.0f, %.2f s%n", n, sampler,
                     trained.checkpoint(), trained.step(), result.values().get("eval/nfe"),
                     result.values().get("eval/sampling_seconds"));

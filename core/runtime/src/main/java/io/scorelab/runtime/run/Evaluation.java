@@ -9,8 +9,10 @@ import io.scorelab.api.Metric;
 import io.scorelab.api.MetricInput;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.SampleResult;
+import io.scorelab.api.SampleResult.Trajectory;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
+import io.scorelab.runtime.plot.FieldPlots;
 import io.scorelab.runtime.plot.ImageGrid;
 import io.scorelab.runtime.plot.NpyFile;
 import io.scorelab.runtime.plot.Plots;
@@ -19,7 +21,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One evaluation of a model, at the end of a run or from a checkpoint ({@code scorelab eval}): n
@@ -30,6 +34,10 @@ public final class Evaluation {
 
     /** Images shown in a sample grid at most. */
     private static final int GRID_IMAGES = 64;
+    /** Arrows per side of a score field plot. */
+    static final int FIELD_ARROWS = 20;
+    /** Cells per side of the density under a score field plot. */
+    static final int FIELD_DENSITY = 100;
 
     private final Dataset dataset;
     private final NoiseSchedule schedule;
@@ -54,8 +62,9 @@ public final class Evaluation {
      *
      * @param samples shape (n, d...), owned by the manager given to {@link #run}
      * @param values metric values by their logged name ({@code eval/...})
+     * @param trajectory the sampler's intermediate states of the first samples, if it recorded them
      */
-    public record Result(NDArray samples, Map<String, Double> values) {}
+    public record Result(NDArray samples, Map<String, Double> values, Optional<Trajectory> trajectory) {}
 
     /**
      * @param model the score model to sample from (the EMA weights)
@@ -76,7 +85,7 @@ public final class Evaluation {
                 metric.getValue().evaluate(input).forEach((key, value) -> values.put("eval/" + key, value));
             }
         }
-        return new Result(result.samples(), values);
+        return new Result(result.samples(), values, result.trajectory());
     }
 
     /**
@@ -91,6 +100,30 @@ public final class Evaluation {
      * @return the files written
      */
     public static List<Path> writeSamples(Path directory, String name, NDArray samples, Dataset dataset, NDManager manager) {
+        return writeSamples(directory, name, samples, dataset, manager, Optional.empty(), null, null);
+    }
+
+    /**
+     * Writes samples as {@link #writeSamples(Path, String, NDArray, Dataset, NDManager)} does and, for 2-D
+     * points, two more plots: {@code trajectories.png}, the sampler's paths from the prior draw to the
+     * samples over fresh data, and {@code score_field.png}, the model's score s(x, t_eps) at the
+     * schedule's smallest time as arrows on a {@value #FIELD_ARROWS}x{@value #FIELD_ARROWS} grid over the
+     * data's bounding box (made square), over the exact noised log-density of the data at t_eps when the
+     * data set knows it,
+     *
+     * <pre>
+     *   log p_t(x) = log p_{sigma/alpha}(x / alpha) - d log alpha,   alpha = alpha(t_eps), sigma = sigma(t_eps),
+     * </pre>
+     *
+     * and over a scatter of the data otherwise.
+     *
+     * @param trajectory the sampler's intermediate states; without them no {@code trajectories.png}
+     * @param model the score model, or null for no {@code score_field.png}
+     * @param schedule the forward process, which gives t_eps (needed with a model)
+     * @return the files written
+     */
+    public static List<Path> writeSamples(Path directory, String name, NDArray samples, Dataset dataset,
+            NDManager manager, Optional<Trajectory> trajectory, ScoreFunction model, NoiseSchedule schedule) {
         List<Path> files = new ArrayList<>();
         Path npy = directory.resolve(name + ".npy");
         NpyFile.write(npy, samples);
@@ -112,8 +145,68 @@ public final class Evaluation {
             double[][] data = rows(dataset.sample(manager, rows.length));
             Plots.scatter(png, "samples (EMA model) over data", rows, data);
             files.add(png);
+            if (trajectory.isPresent()) {
+                Path paths = directory.resolve("trajectories.png");
+                FieldPlots.trajectories(paths, "sampler paths from the prior (grey) to the samples (green) over data",
+                        paths(trajectory.get()), data);
+                files.add(paths);
+            }
+            if (model != null) {
+                Path field = directory.resolve("score_field.png");
+                writeScoreField(field, model, schedule, dataset, data, manager);
+                files.add(field);
+            }
         }
         return files;
+    }
+
+    /** @return paths[i][j], sample i at state j, from states of shape (k, m, 2) */
+    private static double[][][] paths(Trajectory trajectory) {
+        NDArray states = trajectory.states();
+        int k = (int) states.getShape().get(0);
+        int m = (int) states.getShape().get(1);
+        double[] values = states.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[][][] paths = new double[m][k][];
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < m; i++) {
+                int at = (j * m + i) * 2;
+                paths[i][j] = new double[] {values[at], values[at + 1]};
+            }
+        }
+        return paths;
+    }
+
+    private static void writeScoreField(Path png, ScoreFunction model, NoiseSchedule schedule, Dataset dataset,
+            double[][] data, NDManager manager) {
+        double t = schedule.tMin();
+        FieldPlots.Square square = FieldPlots.Square.around(data);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray points = grid(scratch, square, FIELD_ARROWS);
+            NDArray times = scratch.full(new Shape(points.getShape().get(0)), (float) t, DataType.FLOAT32);
+            double[][] vectors = rows(model.score(points, times));
+            double[] logDensity = dataset.density().map(density -> {
+                double alpha = schedule.alphaAt(t);
+                double sigma = schedule.sigmaAt(t);
+                NDArray x = grid(scratch, square, FIELD_DENSITY).div(alpha);
+                NDArray level = scratch.create((float) (sigma / alpha));
+                return density.logDensity(x, level).sub(2 * Math.log(alpha))
+                        .toType(DataType.FLOAT64, false).toDoubleArray();
+            }).orElse(null);
+            FieldPlots.scoreField(png, String.format(Locale.ROOT, "score s(x, t) at t = %.3g (sigma = %.3g)%s", t,
+                    schedule.sigmaAt(t), logDensity == null ? " over data" : " over the exact log-density"),
+                    square, vectors, logDensity, logDensity == null ? data : new double[0][]);
+        }
+    }
+
+    /** @return the centres of a size x size grid of the square, shape (size^2, 2), float32 */
+    private static NDArray grid(NDManager manager, FieldPlots.Square square, int size) {
+        double[][] centres = square.grid(size);
+        float[] flat = new float[centres.length * 2];
+        for (int k = 0; k < centres.length; k++) {
+            flat[2 * k] = (float) centres[k][0];
+            flat[2 * k + 1] = (float) centres[k][1];
+        }
+        return manager.create(flat, new Shape(centres.length, 2));
     }
 
     private static double[][] rows(NDArray samples) {

@@ -189,7 +189,8 @@ public final class ExperimentRun {
             values = result.values();
             values.forEach((key, value) -> run.logMetric(key, value, step));
             if (artifacts != null) {
-                for (Path file : Evaluation.writeSamples(artifacts, "samples", result.samples(), components.dataset(), manager)) {
+                for (Path file : Evaluation.writeSamples(artifacts, "samples", result.samples(), components.dataset(), manager,
+                        result.trajectory(), trainer.emaModel(), components.schedule())) {
                     run.logArtifact(file, null);
                 }
             }

@@ -217,6 +217,11 @@ public final class TrainedRun implements AutoCloseable {
                 withMetrics ? components.metrics() : java.util.Map.of());
     }
 
+    /** @return the run's forward process */
+    public io.scorelab.api.NoiseSchedule schedule() {
+        return components.schedule();
+    }
+
     /** @return the run's data set */
     public io.scorelab.api.Dataset dataset() {
         return components.dataset();

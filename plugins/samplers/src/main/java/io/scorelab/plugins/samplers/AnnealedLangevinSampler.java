@@ -75,41 +75,19 @@ public final class AnnealedLangevinSampler implements Sampler {
         double[] times = schedule.discretization(levels);
         double lastTime = times[times.length - 1];
         double lastSigma = schedule.sigmaAt(lastTime);
-        NDArray x = schedule.samplePrior(manager, shape);
+        ReverseProcess process = new ReverseProcess(model, schedule, manager);
+        NDArray x = process.start(schedule.samplePrior(manager, shape), schedule.tMax());
         for (double time : times) {
             double sigma = schedule.sigmaAt(time);
             double alpha = stepLr * sigma * sigma / (lastSigma * lastSigma);
             for (int i = 0; i < stepsPerLevel; i++) {
-                x = langevinStep(model, manager, x, time, alpha);
+                x = process.advance(x, time, y -> y.add(process.score(y, time).mul(alpha / 2))
+                        .add(y.getManager().randomNormal(0f, (float) Math.sqrt(alpha), y.getShape(), y.getDataType())));
             }
         }
         if (denoise) {
-            x = tweedieStep(model, manager, x, lastTime, lastSigma * lastSigma, schedule.alphaAt(lastTime));
+            x = process.advance(x, 0, y -> process.posteriorMean(y, lastTime));
         }
-        return new SampleResult(x, times.length * stepsPerLevel + (denoise ? 1 : 0));
-    }
-
-    /** x + (alpha / 2) s(x, t) + sqrt(alpha) z; the step's arrays and the old x die with its sub-manager. */
-    private static NDArray langevinStep(ScoreFunction model, NDManager manager, NDArray x, double time, double alpha) {
-        try (NDManager step = manager.newSubManager()) {
-            x.attach(step);
-            NDArray t = step.full(new Shape(x.getShape().get(0)), (float) time, x.getDataType());
-            NDArray noise = step.randomNormal(0f, (float) Math.sqrt(alpha), x.getShape(), x.getDataType());
-            NDArray next = x.add(model.score(x, t).mul(alpha / 2)).add(noise);
-            next.attach(manager);
-            return next;
-        }
-    }
-
-    /** (x + sigma^2 s(x, t)) / alpha(t), the posterior mean of x_0 given x_t = x. */
-    private static NDArray tweedieStep(
-            ScoreFunction model, NDManager manager, NDArray x, double time, double variance, double meanCoefficient) {
-        try (NDManager step = manager.newSubManager()) {
-            x.attach(step);
-            NDArray t = step.full(new Shape(x.getShape().get(0)), (float) time, x.getDataType());
-            NDArray next = x.add(model.score(x, t).mul(variance)).div(meanCoefficient);
-            next.attach(manager);
-            return next;
-        }
+        return process.result(x);
     }
 }

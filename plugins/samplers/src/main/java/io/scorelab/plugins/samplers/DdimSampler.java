@@ -87,12 +87,12 @@ public final class DdimSampler implements Sampler {
     public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
         ForwardChain chain = ForwardChain.of(schedule, times(schedule));
         ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = schedule.samplePrior(manager, shape);
+        NDArray x = process.start(schedule.samplePrior(manager, shape), chain.time(0));
         for (int i = 0; i < chain.steps(); i++) {
             int level = i;
-            x = process.advance(x, y -> step(process, chain, level, y));
+            x = process.advance(x, chain.time(level + 1), y -> step(process, chain, level, y));
         }
-        return new SampleResult(x, process.evaluations());
+        return process.result(x);
     }
 
     /** @return x at the next time, from x at level i */

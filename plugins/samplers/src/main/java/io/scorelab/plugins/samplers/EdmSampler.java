@@ -116,7 +116,7 @@ public final class EdmSampler implements Sampler {
         double[] levels = levels(bottom, top);
         double gamma = Math.min(churn / steps, Math.sqrt(2) - 1);
         ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = manager.randomNormal(0f, (float) top, shape, DataType.FLOAT32);
+        NDArray x = process.start(manager.randomNormal(0f, (float) top, shape, DataType.FLOAT32), schedule.timeOfSigma(top));
         for (int i = 0; i < steps; i++) {
             double level = levels[i];
             double next = levels[i + 1];
@@ -124,7 +124,7 @@ public final class EdmSampler implements Sampler {
             double hat = Math.min(raised, Math.max(level, highest));
             double hatTime = schedule.timeOfSigma(hat);
             double nextTime = next > 0 ? schedule.timeOfSigma(next) : 0;
-            x = process.advance(x, y -> {
+            x = process.advance(x, nextTime, y -> {
                 NDArray xHat = hat > level
                         ? y.add(ReverseProcess.noise(y).mul(churnNoise * Math.sqrt(hat * hat - level * level)))
                         : y;
@@ -137,7 +137,7 @@ public final class EdmSampler implements Sampler {
                 return xHat.add(d.add(dNext).mul((next - hat) / 2));
             });
         }
-        return new SampleResult(x, process.evaluations());
+        return process.result(x);
     }
 
     /** @return t_0 = sigma_max &gt; ... &gt; t_{N-1} = sigma_min (both ends exactly), then t_N = 0 */

@@ -59,15 +59,15 @@ public final class LangevinSampler implements Sampler {
     public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
         double time = timeOf(schedule, sigma);
         ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = schedule.samplePrior(manager, shape);
+        NDArray x = process.start(schedule.samplePrior(manager, shape), schedule.tMax());
         for (int k = 0; k < steps; k++) {
-            x = process.advance(x, y -> y.add(process.score(y, time).mul(stepSize))
+            x = process.advance(x, time, y -> y.add(process.score(y, time).mul(stepSize))
                     .add(ReverseProcess.noise(y).mul(Math.sqrt(2 * stepSize))));
         }
         if (denoise) {
-            x = process.advance(x, y -> process.posteriorMean(y, time));
+            x = process.advance(x, 0, y -> process.posteriorMean(y, time));
         }
-        return new SampleResult(x, process.evaluations());
+        return process.result(x);
     }
 
     /** @return the time of the level, or an error that names the option and the schedule's range */

@@ -80,10 +80,11 @@ public final class OdeSampler implements Sampler {
         ReverseProcess process = new ReverseProcess(model, schedule, manager);
         double[] times = solver.fixedStep() ? schedule.discretization(steps + 1)
                 : new double[] {schedule.tMax(), schedule.tMin()};
-        NDArray x = solver.solve(process::probabilityFlow, prior, times, rtol, atol, manager).y();
+        process.start(prior, times[0]);
+        NDArray x = solver.solve(process::probabilityFlow, prior, times, rtol, atol, manager, process::reached).y();
         if (denoise) {
-            x = process.advance(x, y -> process.posteriorMean(y, times[times.length - 1]));
+            x = process.advance(x, 0, y -> process.posteriorMean(y, times[times.length - 1]));
         }
-        return new SampleResult(x, process.evaluations());
+        return process.result(x);
     }
 }

@@ -65,8 +65,9 @@ enum OdeSolver {
         }
 
         @Override
-        Solution solve(VectorField field, NDArray y0, double[] times, double rtol, double atol, NDManager manager) {
-            return dormandPrince(field, y0, times[0], times[times.length - 1], rtol, atol, manager);
+        Solution solve(VectorField field, NDArray y0, double[] times, double rtol, double atol, NDManager manager,
+                Observer observer) {
+            return dormandPrince(field, y0, times[0], times[times.length - 1], rtol, atol, manager, observer);
         }
     };
 
@@ -74,6 +75,12 @@ enum OdeSolver {
     @FunctionalInterface
     interface VectorField {
         NDArray at(NDArray y, double t);
+    }
+
+    /** Sees the state after each accepted step, owned by the manager given to {@link #solve}, and its time. */
+    @FunctionalInterface
+    interface Observer {
+        void reached(NDArray y, double t);
     }
 
     /**
@@ -138,6 +145,12 @@ enum OdeSolver {
      * @return the state at the last time and the number of evaluations of F
      */
     Solution solve(VectorField field, NDArray y0, double[] times, double rtol, double atol, NDManager manager) {
+        return solve(field, y0, times, rtol, atol, manager, (y, t) -> { });
+    }
+
+    /** {@link #solve(VectorField, NDArray, double[], double, double, NDManager)}, showing each accepted step to the observer. */
+    Solution solve(VectorField field, NDArray y0, double[] times, double rtol, double atol, NDManager manager,
+            Observer observer) {
         int[] evaluations = {0};
         VectorField counted = (y, t) -> {
             evaluations[0]++;
@@ -152,12 +165,13 @@ enum OdeSolver {
                 next.attach(manager);
                 y = next;
             }
+            observer.reached(y, times[k + 1]);
         }
         return new Solution(y, evaluations[0]);
     }
 
-    private static Solution dormandPrince(
-            VectorField field, NDArray y0, double t0, double t1, double rtol, double atol, NDManager manager) {
+    private static Solution dormandPrince(VectorField field, NDArray y0, double t0, double t1, double rtol, double atol,
+            NDManager manager, Observer observer) {
         double direction = Math.signum(t1 - t0);
         NDArray y = y0.duplicate();
         y.attach(manager);
@@ -236,6 +250,7 @@ enum OdeSolver {
                 f = fNew;
                 t = tNew;
                 rejected = false;
+                observer.reached(y, t);
             } else {
                 rejected = true;
             }

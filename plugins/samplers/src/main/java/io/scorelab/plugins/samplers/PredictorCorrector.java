@@ -28,19 +28,19 @@ record PredictorCorrector(
         ForwardChain chain = ForwardChain.of(schedule, schedule.discretization(steps));
         ReverseProcess process = new ReverseProcess(model, schedule, manager);
         int corrections = corrector == Corrector.NONE ? 0 : correctorSteps;
-        NDArray x = schedule.samplePrior(manager, shape);
+        NDArray x = process.start(schedule.samplePrior(manager, shape), chain.time(0));
         int levels = chain.steps();
         for (int i = 0; i < levels; i++) {
             int level = i;
             boolean last = i == levels - 1;
             for (int k = 0; k < corrections; k++) {
                 boolean mean = denoise && last && k == corrections - 1 && predictor == Predictor.NONE;
-                x = process.advance(x, y -> corrector.step(process, chain, level, y, snr, mean));
+                x = process.advance(x, chain.time(level), y -> corrector.step(process, chain, level, y, snr, mean));
             }
             if (predictor != Predictor.NONE) {
-                x = process.advance(x, y -> predictor.step(process, chain, level, y, denoise && last));
+                x = process.advance(x, chain.time(level + 1), y -> predictor.step(process, chain, level, y, denoise && last));
             }
         }
-        return new SampleResult(x, process.evaluations());
+        return process.result(x);
     }
 }

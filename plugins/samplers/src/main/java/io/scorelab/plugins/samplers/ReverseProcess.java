@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -18,19 +20,38 @@ import java.util.function.UnaryOperator;
  * </pre>
  *
  * and Tweedie's posterior mean E[x_0 | x_t = x] = (x + sigma(t)^2 s(x, t)) / alpha(t). Every example
- * of a batch is at the same time t.
+ * of a batch is at the same time t. The run keeps the path of its first samples (see {@link
+ * TrajectoryRecorder}): it starts at the prior draw, and every update names the time it reaches.
  */
 final class ReverseProcess {
 
     private final ScoreFunction model;
     private final NoiseSchedule schedule;
     private final NDManager manager;
+    private final TrajectoryRecorder trajectory;
     private int evaluations;
 
     ReverseProcess(ScoreFunction model, NoiseSchedule schedule, NDManager manager) {
         this.model = model;
         this.schedule = schedule;
         this.manager = manager;
+        this.trajectory = new TrajectoryRecorder(manager);
+    }
+
+    /** @return the prior draw x, kept as the first state of the trajectory at time t */
+    NDArray start(NDArray x, double t) {
+        trajectory.start(x, t);
+        return x;
+    }
+
+    /** Counts an update, made elsewhere (by an ODE solver), that led to x at time t. */
+    void reached(NDArray x, double t) {
+        trajectory.update(x, t);
+    }
+
+    /** @return the final state x (the state of the last update), the evaluations and the trajectory */
+    SampleResult result(NDArray x) {
+        return new SampleResult(x, evaluations, Optional.of(trajectory.finish(x)));
     }
 
     /** @return the number of score evaluations so far, per example */
@@ -41,14 +62,18 @@ final class ReverseProcess {
     /**
      * Replaces a state by its update, computed in a sub-manager that is closed with the step: the
      * step's temporaries and the old state are freed, the new state belongs to the run's manager.
+     *
+     * @param t the time the update reaches (0 for the data or a denoising step)
      */
-    NDArray advance(NDArray x, UnaryOperator<NDArray> update) {
+    NDArray advance(NDArray x, double t, UnaryOperator<NDArray> update) {
+        NDArray next;
         try (NDManager step = manager.newSubManager()) {
             x.attach(step);
-            NDArray next = update.apply(x);
+            next = update.apply(x);
             next.attach(manager);
-            return next;
         }
+        trajectory.update(next, t);
+        return next;
     }
 
     /** @return s(x, t), counted as one evaluation */

@@ -62,7 +62,8 @@ class EdmSamplerTest {
                 // float32 times: sigma(t) = 0.01 5000^t is known to 1e-6 relative.
                 assertThat(sigmas.get(k)).isCloseTo(levels[(k + 1) / 2], within(1e-5 * levels[(k + 1) / 2]));
             }
-            assertThat(manager.getManagedArrays()).containsExactly(result.samples());
+            assertThat(manager.getManagedArrays())
+                    .containsExactlyInAnyOrder(result.samples(), result.trajectory().orElseThrow().states());
         }
     }
 

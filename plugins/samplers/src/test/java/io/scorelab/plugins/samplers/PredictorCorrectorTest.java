@@ -170,7 +170,8 @@ class PredictorCorrectorTest {
             for (int k = 0; k < times.size(); k++) {
                 assertThat((double) times.get(k)).isCloseTo(grid[k / 3], within(1e-6));
             }
-            assertThat(manager.getManagedArrays()).containsExactly(result.samples());
+            assertThat(manager.getManagedArrays())
+                    .containsExactlyInAnyOrder(result.samples(), result.trajectory().orElseThrow().states());
         }
     }
 

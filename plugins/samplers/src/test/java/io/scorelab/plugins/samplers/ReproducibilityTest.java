@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every sampler draws its noise from the engine's seeded generator on the device, so the same seed gives the same
  * batch, bit for bit (a sample's value depends on the whole batch's draws, so sample k alone is not reproducible
- * from a seed); and every step's arrays are closed with the step, so only the samples remain.
+ * from a seed); and every step's arrays are closed with the step, so only the samples and their trajectory
+ * remain.
  */
 class ReproducibilityTest {
 
@@ -42,7 +43,7 @@ class ReproducibilityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("samplers")
-    void theSameSeedGivesTheSameBatchAndOnlyTheSamplesRemain(String name, Sampler sampler, NoiseSchedule schedule) {
+    void theSameSeedGivesTheSameBatchAndOnlyTheSamplesAndTrajectoryRemain(String name, Sampler sampler, NoiseSchedule schedule) {
         float[][] runs = new float[2][];
         for (int r = 0; r < 2; r++) {
             Engine.getInstance().setRandomSeed(42);
@@ -50,7 +51,8 @@ class ReproducibilityTest {
                 SampleResult result = sampler.sample(DATA.score(schedule), schedule, manager, new Shape(16, 2));
                 runs[r] = result.samples().toFloatArray();
                 assertThat(result.samples().getShape()).isEqualTo(new Shape(16, 2));
-                assertThat(manager.getManagedArrays()).containsExactly(result.samples());
+                assertThat(manager.getManagedArrays())
+                        .containsExactlyInAnyOrder(result.samples(), result.trajectory().orElseThrow().states());
             }
         }
         assertThat(runs[1]).containsExactly(runs[0]);
