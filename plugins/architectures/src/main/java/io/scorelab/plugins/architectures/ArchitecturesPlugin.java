@@ -3,7 +3,10 @@ package io.scorelab.plugins.architectures;
 import io.scorelab.api.Components;
 import io.scorelab.api.Plugin;
 
-/** The network architectures that ship with scorelab: {@code mlp} ({@link MlpArchitecture}). */
+/**
+ * The network architectures that ship with scorelab: {@code mlp} ({@link MlpArchitecture}), {@code resmlp}
+ * ({@link ResMlpArchitecture}) and {@code unet} ({@link UNetArchitecture}).
+ */
 public final class ArchitecturesPlugin implements Plugin {
 
     @Override
@@ -13,6 +16,8 @@ public final class ArchitecturesPlugin implements Plugin {
 
     @Override
     public void declare(Components components) {
-        components.architecture("mlp", MlpArchitecture.class);
+        components.architecture("mlp", MlpArchitecture.class)
+                .architecture("resmlp", ResMlpArchitecture.class)
+                .architecture("unet", UNetArchitecture.class);
     }
 }

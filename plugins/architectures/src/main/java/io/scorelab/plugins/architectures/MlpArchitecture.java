@@ -70,7 +70,8 @@ public final class MlpArchitecture implements Architecture {
         this.embeddingDim = embeddingDim;
     }
 
-    private static int evenEmbeddingDim(Options options) {
+    /** The positive even {@code embedding_dim} of {@code options}. */
+    static int evenEmbeddingDim(Options options) {
         int embeddingDim = options.positiveInt("embedding_dim");
         if (embeddingDim % 2 != 0) {
             throw options.invalid("embedding_dim", "a positive even integer");

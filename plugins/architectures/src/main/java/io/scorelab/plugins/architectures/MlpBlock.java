@@ -15,11 +15,6 @@ import java.util.List;
 /** The block of {@link MlpArchitecture}: inputs (x of shape (n, in...), c of shape (n)). */
 final class MlpBlock extends AbstractBlock {
 
-    /** ln of the lowest frequency 0.1 of the embedding's band. */
-    private static final double LOG_LOWEST_FREQUENCY = Math.log(0.1);
-    /** ln of the ratio 1000 between the highest and the lowest frequency of the band. */
-    private static final double LOG_BAND = Math.log(1000);
-
     private final Shape inputShape;
     private final Shape outputShape;
     private final int width;
@@ -45,24 +40,13 @@ final class MlpBlock extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         long n = x.getShape().get(0);
-        NDArray h = x.reshape(n, inputShape.size()).concat(embed(inputs.get(1)), 1);
+        NDArray e = NoiseEmbedding.sinusoidal(inputs.get(1), embeddingDim);
+        NDArray h = x.reshape(n, inputShape.size()).concat(e, 1);
         for (Linear layer : hidden) {
             h = activation.apply(apply(layer, parameterStore, h, training));
         }
         NDArray y = apply(output, parameterStore, h, training);
         return new NDList(y.reshape(new Shape(n).addAll(outputShape)));
-    }
-
-    /** e(c) = [sin(c f_k), cos(c f_k)], f_k = 0.1 * 1000^((k + 1/2) / K), on c's device. */
-    private NDArray embed(NDArray c) {
-        int half = embeddingDim / 2;
-        NDArray frequencies = c.getManager()
-                .arange(0.5f, half)
-                .mul(LOG_BAND / half)
-                .add(LOG_LOWEST_FREQUENCY)
-                .exp();
-        NDArray phase = c.reshape(-1, 1).mul(frequencies);
-        return phase.sin().concat(phase.cos(), 1);
     }
 
     private static NDArray apply(Linear layer, ParameterStore parameterStore, NDArray input, boolean training) {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The element-wise activations an {@link MlpArchitecture} may use, by config name. */
+/** The element-wise activations of {@link MlpArchitecture} and {@link ResMlpArchitecture}, by config name. */
 enum Nonlinearity {
     RELU {
         @Override
@@ -17,7 +17,7 @@ enum Nonlinearity {
     SILU {
         @Override
         NDArray apply(NDArray x) {
-            return Activation.swish(x, 1f);
+            return silu(x);
         }
     },
     GELU {
@@ -44,6 +44,16 @@ enum Nonlinearity {
             Arrays.stream(values()).map(Nonlinearity::configName).toList();
 
     abstract NDArray apply(NDArray x);
+
+    /**
+     * silu(x) = x sigmoid(x), from two tensor operations. Not DJL's {@code Activation.swish(x, 1)}:
+     * on the PyTorch engine it computes x * 1 with the scalar 1 in a temporary array whose memory
+     * belongs to a Java direct buffer; autograd keeps that array for the backward pass, and once the
+     * garbage collector frees the buffer the backward pass reads freed memory (garbage gradients).
+     */
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
 
     String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -37,9 +37,50 @@ class ArchitecturesPluginTest {
         assertThat(defaults.entrySet()).extracting(Map.Entry::getKey)
                 .containsExactlyInAnyOrder("width", "depth", "activation", "embedding_dim");
 
-        assertThat(architectures(defaults.atKey("architecture"))).containsOnlyKeys("mlp");
+        assertThat(architectures(defaults.atKey("architecture"))).containsOnlyKeys("mlp", "resmlp", "unet");
         assertThat(architectures(defaults.atKey("architecture")).get("mlp").get())
                 .isInstanceOf(MlpArchitecture.class);
+    }
+
+    @Test
+    void guiceBuildsResMlpAndUNetFromTheirConfigGroupFiles() {
+        Config resmlp = ConfigFactory.parseResources(ComponentKind.ARCHITECTURE.confDirectory() + "resmlp.conf");
+        assertThat(resmlp.entrySet()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(
+                "width", "blocks", "activation", "embedding", "embedding_dim", "fourier_scale");
+        assertThat(architectures(resmlp.atKey("architecture")).get("resmlp").get())
+                .isInstanceOf(ResMlpArchitecture.class);
+
+        Config unet = ConfigFactory.parseResources(ComponentKind.ARCHITECTURE.confDirectory() + "unet.conf");
+        assertThat(unet.entrySet()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(
+                "channels", "channel_mult", "res_blocks", "attention", "groups", "embedding", "embedding_dim",
+                "fourier_scale");
+        assertThat(architectures(unet.atKey("architecture")).get("unet").get())
+                .isInstanceOf(UNetArchitecture.class);
+    }
+
+    @Test
+    void badUNetOptionsAreReportedWithFileAndLine(@TempDir Path directory) throws IOException {
+        Path experiment = directory.resolve("experiment.conf");
+        Files.writeString(experiment, "architecture {\n  channels = 12\n  channel_mult = [1, 1.5]\n}\n");
+        Config defaults = ConfigFactory.parseResources(ComponentKind.ARCHITECTURE.confDirectory() + "unet.conf")
+                .atKey("architecture");
+        assertThatThrownBy(() -> architectures(ConfigFactory.parseFile(experiment.toFile()).withFallback(defaults))
+                        .get("unet").get())
+                .isInstanceOf(ProvisionException.class)
+                .cause()
+                .isInstanceOf(ScorelabException.class)
+                .hasMessage(experiment + ":3: architecture.channel_mult = [1,1.5]: expected a non-empty list of"
+                        + " positive integers, such as [1, 2]");
+
+        Files.writeString(experiment, "architecture {\n  channels = 12\n}\n");
+        // 12 channels do not split into the default 8 groups
+        assertThatThrownBy(() -> architectures(ConfigFactory.parseFile(experiment.toFile()).withFallback(defaults))
+                        .get("unet").get())
+                .isInstanceOf(ProvisionException.class)
+                .cause()
+                .isInstanceOf(ScorelabException.class)
+                .hasMessageEndingWith("unet.conf:6: architecture.groups = 8: expected a divisor of every"
+                        + " channels * channel_mult[i] (channels = 12, channel_mult = [1, 2])");
     }
 
     @Test
