@@ -52,6 +52,15 @@ abstract class NoisedLoss implements Loss {
 
     /** @return 1/2 ||v||^2 over all axes but the first, shape (n) */
     static NDArray halfSquaredNorm(NDArray v) {
-        return sumOverDims(v.square()).mul(0.5f);
+        return half(sumOverDims(v.square()));
+    }
+
+    /**
+     * v / 2 with the 1/2 in the engine's memory. {@code v.mul(0.5f)} would put the constant in a
+     * Java-owned buffer that DJL frees when the garbage collector runs, while the graph keeps the
+     * constant for the backward pass: gradients read freed memory, rarely and at random.
+     */
+    static NDArray half(NDArray v) {
+        return v.mul(v.getManager().full(new ai.djl.ndarray.types.Shape(), 0.5f, v.getDataType()));
     }
 }

@@ -78,6 +78,6 @@ public final class SdeLoss extends NoisedLoss {
     }
 
     private NDArray reduced(NDArray squares) {
-        return reduce == Reduce.MEAN ? meanOverDims(squares) : sumOverDims(squares).mul(0.5f);
+        return reduce == Reduce.MEAN ? meanOverDims(squares) : half(sumOverDims(squares));
     }
 }

@@ -143,7 +143,7 @@ public final class SsmLoss extends NoisedLoss {
         NDArray score = model.score(x, replicated(batch.t()));
         NDArray v = probe.draw(x.getManager(), x.getShape(), x.getDataType());
         NDArray directional = sumOverDims(v.mul(autograd.vjp(score, x, v)));
-        NDArray half = varianceReduction ? halfSquaredNorm(score) : sumOverDims(v.mul(score)).square().mul(0.5f);
+        NDArray half = varianceReduction ? halfSquaredNorm(score) : half(sumOverDims(v.mul(score)).square());
         return directional.add(half).reshape(projections, n);
     }
 

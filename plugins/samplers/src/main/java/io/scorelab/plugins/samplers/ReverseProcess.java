@@ -94,7 +94,9 @@ final class ReverseProcess {
 
     /** @return the probability-flow velocity f(x, t) - g(t)^2 s(x, t) / 2, one score evaluation */
     NDArray probabilityFlow(NDArray x, double t) {
-        return drift(x, t).sub(score(x, t).mul(diffusionSquared(x, t)).mul(0.5));
+        // g^2 / 2 is formed first, off the graph: a Java-number factor on the score (score.mul(0.5)) lives in
+        // a buffer DJL may free before a likelihood's divergence differentiates through it
+        return drift(x, t).sub(score(x, t).mul(diffusionSquared(x, t).mul(0.5)));
     }
 
     /** @return Tweedie's (x + sigma(t)^2 s(x, t)) / alpha(t), one score evaluation */
