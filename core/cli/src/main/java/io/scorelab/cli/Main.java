@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Experiments with score-based generative models: train, sample, evaluate, track in MLflow.",
-        subcommands = {RunCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of a user's mistake. */
