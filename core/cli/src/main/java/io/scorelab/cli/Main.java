@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Experiments with score-based generative models: train, sample, evaluate, track in MLflow.",
-        subcommands = {RunCommand.class, SampleCommand.class, EvalCommand.class, CompareCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, SampleCommand.class, EvalCommand.class, CompareCommand.class,
+            PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of a user's mistake. */

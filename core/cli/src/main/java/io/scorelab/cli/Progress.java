@@ -22,17 +22,22 @@ import org.slf4j.LoggerFactory;
 final class Progress implements RunListener, AutoCloseable {
 
     private final PrintWriter out;
-    private final boolean interactive = System.console() != null;
+    private final boolean interactive;
     private ProgressBar bar;
     private FileAppender<ILoggingEvent> log;
 
+    /** @param out the terminal, or null to write only {@code run.log} (a job of a sweep in this process) */
     Progress(PrintWriter out) {
         this.out = out;
+        this.interactive = out != null && System.console() != null;
     }
 
     @Override
     public void onStart(Path outputDirectory, String runId, long totalSteps) {
         log = runLog(outputDirectory.resolve("run.log"));
+        if (out == null) {
+            return;
+        }
         out.printf("run %s -> %s%n", runId, outputDirectory);
         out.flush();
         if (interactive) {
@@ -61,7 +66,7 @@ final class Progress implements RunListener, AutoCloseable {
         LoggerFactory.getLogger("io.scorelab.train").info("step {}: {}", step, metrics);
         if (bar != null) {
             bar.setExtraMessage(" | " + line);
-        } else {
+        } else if (out != null) {
             out.printf("step %d: %s%n", step, line);
             out.flush();
         }
@@ -72,7 +77,7 @@ final class Progress implements RunListener, AutoCloseable {
         LoggerFactory.getLogger("io.scorelab.eval").info("step {}: {}", step, metrics);
         if (bar != null) {
             bar.setExtraMessage(" | eval " + metrics);
-        } else {
+        } else if (out != null) {
             out.printf("eval at step %d: %s%n", step, metrics);
             out.flush();
         }

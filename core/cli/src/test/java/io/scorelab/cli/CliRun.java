@@ -32,15 +32,37 @@ record CliRun(int exitCode, String out, String err) {
 
     /** @return the directory of the only run in the store under {@code dir} */
     static Path onlyRun(Path dir) throws IOException {
+        List<Path> runs = runs(dir);
+        if (runs.size() != 1) {
+            throw new AssertionError("expected one run in the store, found " + runs);
+        }
+        return runs.get(0);
+    }
+
+    /** @return the directories of every run in the store under {@code dir} */
+    static List<Path> runs(Path dir) throws IOException {
         try (Stream<Path> metas = Files.walk(dir.resolve("mlruns"), 3)) {
-            List<Path> runs = metas.filter(p -> p.getFileName().toString().equals("meta.yaml"))
+            return metas.filter(p -> p.getFileName().toString().equals("meta.yaml"))
                     .map(Path::getParent)
                     .filter(p -> Files.isDirectory(p.resolve("metrics")))
+                    .sorted()
                     .toList();
-            if (runs.size() != 1) {
-                throw new AssertionError("expected one run in the store, found " + runs);
-            }
-            return runs.get(0);
         }
+    }
+
+    /** @return the MLflow status number a run's meta.yaml records (3 FINISHED, 4 FAILED, 5 KILLED) */
+    static int status(Path run) throws IOException {
+        String meta = Files.readString(run.resolve("meta.yaml"));
+        java.util.regex.Matcher status = java.util.regex.Pattern.compile("(?m)^status: (\\d+)$").matcher(meta);
+        if (!status.find()) {
+            throw new AssertionError("no status in " + run.resolve("meta.yaml"));
+        }
+        return Integer.parseInt(status.group(1));
+    }
+
+    /** @return a tag of a run, or null when it has none */
+    static String tag(Path run, String key) throws IOException {
+        Path file = run.resolve("tags").resolve(key);
+        return Files.isRegularFile(file) ? Files.readString(file) : null;
     }
 }

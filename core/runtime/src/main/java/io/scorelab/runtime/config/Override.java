@@ -1,17 +1,21 @@
 package io.scorelab.runtime.config;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import io.scorelab.api.ScorelabException;
-import java.util.regex.Pattern;
+import java.util.List;
 
 /**
- * One command-line override, in Hydra's grammar: {@code key=value} sets a key that exists (or
- * chooses a group's option), {@code +key=value} adds a key that does not, {@code ++key=value} sets
- * or adds, {@code ~key} (or {@code ~key=value}) deletes. Values are HOCON values.
+ * One command-line override, in Hydra's grammar:
+ *
+ * <pre>
+ *   group=option        choose another option of a config group (loss=dsm, architecture/block=resnet)
+ *   key=value           set a key that exists; the value is HOCON (3e-4, [mmd,nll], "with spaces", null)
+ *   +key=value          add a key that does not exist
+ *   ++key=value         set or add
+ *   ~key, ~key=value    delete a key that exists (with a value: only if it has that value)
+ * </pre>
+ *
+ * A {@code /} in the key reads as {@code .}; a {@code 'single-quoted'} value is a string as it is.
  *
  * @param action what to do with the key
  * @param key the config path, for example {@code trainer.lr}
@@ -23,73 +27,22 @@ public record Override(Action action, String key, ConfigValue value, String text
     /** What an override does. */
     public enum Action { SET, ADD, SET_OR_ADD, DELETE }
 
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_\\-]+");
-
     /**
      * @param text an override as typed on the command line
      * @return the parsed override
-     * @throws ScorelabException naming the override and the position of the problem
+     * @throws ScorelabException naming the override and the column (counted from 1) of the problem
      */
     public static Override parse(String text) {
-        Action action = Action.SET;
-        int start = 0;
-        if (text.startsWith("~")) {
-            action = Action.DELETE;
-            start = 1;
-        } else if (text.startsWith("++")) {
-            action = Action.SET_OR_ADD;
-            start = 2;
-        } else if (text.startsWith("+")) {
-            action = Action.ADD;
-            start = 1;
+        OverrideSyntax syntax = OverrideSyntax.split(text);
+        if (syntax.raw() == null) {
+            return new Override(syntax.action(), syntax.key(), null, text);
         }
-        int equals = text.indexOf('=', start);
-        if (equals < 0 && action != Action.DELETE) {
-            throw malformed(text, text.length(), "expected key=value");
+        List<Integer> parts = OverrideSyntax.topLevelCommas(text, syntax.valueStart(), text.length());
+        if (parts.size() > 2 || SweepOverride.isFunction(syntax.raw())) {
+            throw OverrideSyntax.malformed(text, parts.size() > 2 ? parts.get(1) - 1 : syntax.valueStart(),
+                    "several values are a sweep: run it with -m (multirun), or quote the value (key=\"a,b\")");
         }
-        String key = equals < 0 ? text.substring(start) : text.substring(start, equals);
-        checkKey(text, key, start);
-        if (equals < 0) {
-            return new Override(action, key, null, text);
-        }
-        String raw = text.substring(equals + 1);
-        if (raw.isEmpty()) {
-            throw malformed(text, equals + 1, "expected a value after '='");
-        }
-        return new Override(action, key, parseValue(text, raw, equals + 1), text);
-    }
-
-    private static void checkKey(String text, String key, int offset) {
-        if (key.isEmpty()) {
-            throw malformed(text, offset, "expected a key before '='");
-        }
-        int position = offset;
-        for (String segment : key.split("\\.", -1)) {
-            if (!SEGMENT.matcher(segment).matches()) {
-                throw malformed(text, position,
-                        segment.isEmpty() ? "empty key segment" : "invalid key segment '" + segment + "'");
-            }
-            position += segment.length() + 1;
-        }
-    }
-
-    private static ConfigValue parseValue(String text, String raw, int position) {
-        try {
-            Config parsed = ConfigFactory.parseString(
-                    "v = " + raw,
-                    ConfigParseOptions.defaults().setOriginDescription("command-line override '" + text + "'"));
-            if (!parsed.hasPathOrNull("v") || parsed.root().size() != 1) {
-                throw malformed(text, position, "expected one HOCON value");
-            }
-            return parsed.root().get("v");
-        } catch (ConfigException e) {
-            throw malformed(text, position, "not a HOCON value (" + e.getMessage().replaceFirst("^.*?: \\d+: ", "") + ")");
-        }
-    }
-
-    private static ScorelabException malformed(String text, int position, String problem) {
-        return new ScorelabException(
-                "malformed override '" + text + "' at position " + position + ": " + problem
-                        + "\n  " + text + "\n  " + " ".repeat(Math.max(0, position)) + "^");
+        return new Override(syntax.action(), syntax.key(),
+                OverrideSyntax.parseValue(text, syntax.valueStart(), text.length()), text);
     }
 }

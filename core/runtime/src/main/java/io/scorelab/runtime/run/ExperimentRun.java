@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class ExperimentRun {
     private final ResolvedConfig config;
     private final PluginRegistry registry;
     private final Tracker tracker;
+    private final Path outputDirectory;
+    private final Map<String, String> tags;
 
     /**
      * @param config the resolved configuration
@@ -51,9 +54,27 @@ public final class ExperimentRun {
      * @param tracker where the run is recorded
      */
     public ExperimentRun(ResolvedConfig config, PluginRegistry registry, Tracker tracker) {
+        this(config, registry, tracker, null, Map.of());
+    }
+
+    /**
+     * A run with a given directory and extra tags, such as a job of a sweep.
+     *
+     * @param config the resolved configuration
+     * @param registry the plugins
+     * @param tracker where the run is recorded
+     * @param outputDirectory the run's directory (created if missing), or null for a new
+     *     {@code <output.dir>/<experiment>/<YYYY-MM-DD_HH-mm-ss>/}
+     * @param tags tags set on the run besides the provenance tags (these win), for example
+     *     {@code mlflow.parentRunId}; an {@code mlflow.runName} among them names the run
+     */
+    public ExperimentRun(ResolvedConfig config, PluginRegistry registry, Tracker tracker, Path outputDirectory,
+            Map<String, String> tags) {
         this.config = config;
         this.registry = registry;
         this.tracker = tracker;
+        this.outputDirectory = outputDirectory;
+        this.tags = Map.copyOf(tags);
     }
 
     /**
@@ -74,12 +95,15 @@ public final class ExperimentRun {
         long seed = root.getLong("seed");
 
         Device device = EngineSetup.device(root.getString("device"));
-        Path outputDirectory = createOutputDirectory(Path.of(root.getString("output.dir")), experimentName);
+        Path outputDirectory = this.outputDirectory != null ? createDirectory(this.outputDirectory)
+                : createOutputDirectory(Path.of(root.getString("output.dir")), experimentName);
         writeText(outputDirectory.resolve("config.conf"), config.render());
         writeText(outputDirectory.resolve("overrides.txt"), String.join("\n", config.overrides()) + "\n");
 
-        String runName = experimentName + "/" + outputDirectory.getFileName();
-        TrackedRun run = tracker.startRun(experimentName, runName, Provenance.tags(config, registry, device, runName));
+        String runName = tags.getOrDefault("mlflow.runName", experimentName + "/" + outputDirectory.getFileName());
+        Map<String, String> runTags = new LinkedHashMap<>(Provenance.tags(config, registry, device, runName));
+        runTags.putAll(tags);
+        TrackedRun run = tracker.startRun(experimentName, runName, runTags);
         Thread killed = new Thread(() -> run.end(RunStatus.KILLED), "scorelab-run-killed");
         Runtime.getRuntime().addShutdownHook(killed);
         try {
@@ -231,6 +255,14 @@ public final class ExperimentRun {
             }
         } catch (IOException e) {
             throw new ScorelabException("cannot create the output directory under " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path createDirectory(Path directory) {
+        try {
+            return Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new ScorelabException("cannot create the output directory " + directory + ": " + e.getMessage(), e);
         }
     }
 

@@ -69,7 +69,7 @@ public final class TrainedRun implements AutoCloseable {
         }
         try {
             PluginRegistry registry = PluginRegistry.discover(
-                    PluginRegistry.pluginDirectories(ConfigComposer.pluginDirectories(file)));
+                    PluginRegistry.pluginDirectories(ConfigComposer.pluginDirectories(file, overrides)));
             ResolvedConfig config = new ConfigComposer(registry).compose(file, overrides);
             Options root = Options.of(config.config(), "");
             EngineSetup.configure(root.nonNegativeInt("threads"));
