@@ -147,6 +147,18 @@ public final class ExperimentRun {
         try (Trainer trainer = new Trainer(options, components.dataset(), components.schedule(), components.loss(),
                 components.architecture(), model, components.autograd(), device)) {
             run.setTag("scorelab.parameters", Long.toString(trainer.parameterCount()));
+            if (model.initFrom().isPresent()) {
+                Path checkpoint = Files.isDirectory(model.initFrom().get().resolve("checkpoints"))
+                        ? TrainedRun.lastCheckpoint(model.initFrom().get()) : model.initFrom().get();
+                try {
+                    trainer.loadCheckpoint(checkpoint);
+                } catch (IOException e) {
+                    throw new ScorelabException("model.init_from = " + model.initFrom().get() + ": cannot read "
+                            + checkpoint + ": " + e.getMessage(), e);
+                }
+                run.setTag("scorelab.init_from", checkpoint.toAbsolutePath().toString());
+                LOG.info("starting from {} at step {}", checkpoint, trainer.step());
+            }
             RunListener tracking = new RunListener() {
                 @Override
                 public void onStep(long step) {
@@ -185,10 +197,12 @@ public final class ExperimentRun {
             for (String file : List.of("model.params", "ema.params", "optimizer.bin")) {
                 run.logArtifact(finalCheckpoint.resolve(file), "checkpoint");
             }
-            Path lossPlot = outputDirectory.resolve("loss.png");
-            Plots.lines(lossPlot, "training loss", "step", "train/loss",
-                    Map.of("train/loss", transpose(lossCurve)), true);
-            run.logArtifact(lossPlot, null);
+            if (!lossCurve.isEmpty()) {
+                Path lossPlot = outputDirectory.resolve("loss.png");
+                Plots.lines(lossPlot, "training loss", "step", "train/loss",
+                        Map.of("train/loss", transpose(lossCurve)), true);
+                run.logArtifact(lossPlot, null);
+            }
             double totalSeconds = (System.nanoTime() - started) / 1e9;
             run.logMetric("run/training_seconds", trainingSeconds, trainer.step());
             run.logMetric("run/total_seconds", totalSeconds, trainer.step());
