@@ -61,6 +61,20 @@ class CheckpointCommandsTest {
     }
 
     @Test
+    void aRunStartedFromTheCheckpointAtItsStepOnlyEvaluates() throws Exception {
+        Path other = dir.resolve("again");
+        CliRun run = CliRun.of("run", CliRun.QUICKSTART.toString(), "output.dir=\"" + other.resolve("outputs") + "\"",
+                "tracking.root=\"" + other.resolve("mlruns") + "\"", "model.init_from=\"" + output + "\"",
+                "trainer.steps=40", "eval.samples=100", "sampler.steps_per_level=2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("40 steps", "eval/mmd");
+        Path store = CliRun.onlyRun(other);
+        assertThat(store.resolve("metrics/train/loss")).doesNotExist(); // no step was trained
+        assertThat(Files.readString(store.resolve("tags/scorelab.init_from"))).endsWith("final");
+        assertThat(Files.readAllLines(store.resolve("metrics/eval/mmd")).get(0)).endsWith(" 40");
+    }
+
+    @Test
     void mistakesAreUserErrors() {
         CliRun missing = cli("sample", dir.resolve("nowhere").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
