@@ -1,12 +1,13 @@
 package io.scorelab.plugins.architectures;
 
+import static io.scorelab.plugins.architectures.NoiseConditionalBlock.apply;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -60,10 +61,6 @@ final class ConvResidualBlock extends AbstractBlock {
         u = apply(secondConv, parameterStore, Nonlinearity.silu(u), training);
         NDArray shortcut = skip == null ? h : apply(skip, parameterStore, h, training);
         return new NDList(shortcut.add(u));
-    }
-
-    static NDArray apply(Block layer, ParameterStore parameterStore, NDArray input, boolean training) {
-        return layer.forward(parameterStore, new NDList(input), training).singletonOrThrow();
     }
 
     @Override

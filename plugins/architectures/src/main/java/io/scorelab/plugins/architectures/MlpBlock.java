@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -13,10 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The block of {@link MlpArchitecture}: inputs (x of shape (n, in...), c of shape (n)). */
-final class MlpBlock extends AbstractBlock {
+final class MlpBlock extends NoiseConditionalBlock {
 
-    private final Shape inputShape;
-    private final Shape outputShape;
     private final int width;
     private final Nonlinearity activation;
     private final int embeddingDim;
@@ -24,8 +21,7 @@ final class MlpBlock extends AbstractBlock {
     private final Linear output;
 
     MlpBlock(Shape inputShape, Shape outputShape, int width, int depth, Nonlinearity activation, int embeddingDim) {
-        this.inputShape = inputShape;
-        this.outputShape = outputShape;
+        super("mlp", inputShape, outputShape);
         this.width = width;
         this.activation = activation;
         this.embeddingDim = embeddingDim;
@@ -49,22 +45,10 @@ final class MlpBlock extends AbstractBlock {
         return new NDList(y.reshape(new Shape(n).addAll(outputShape)));
     }
 
-    private static NDArray apply(Linear layer, ParameterStore parameterStore, NDArray input, boolean training) {
-        return layer.forward(parameterStore, new NDList(input), training).singletonOrThrow();
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0)).addAll(outputShape)};
-    }
-
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
-        if (!x.slice(1).equals(inputShape)) {
-            throw new IllegalArgumentException(
-                    "mlp built for examples of shape " + inputShape + " was given inputs of shape " + x);
-        }
+        checkInput(x);
         long n = x.get(0);
         Shape features = new Shape(n, inputShape.size() + embeddingDim);
         for (Linear layer : hidden) {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -15,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The block of {@link ResMlpArchitecture}: inputs (x of shape (n, in...), c of shape (n)). */
-final class ResMlpBlock extends AbstractBlock {
+final class ResMlpBlock extends NoiseConditionalBlock {
 
-    private final Shape inputShape;
-    private final Shape outputShape;
     private final int width;
     private final Nonlinearity activation;
     private final NoiseEmbedding embedding;
@@ -35,8 +32,7 @@ final class ResMlpBlock extends AbstractBlock {
             int blockCount,
             Nonlinearity activation,
             NoiseEmbedding embedding) {
-        this.inputShape = inputShape;
-        this.outputShape = outputShape;
+        super("resmlp", inputShape, outputShape);
         this.width = width;
         this.activation = activation;
         this.embedding = addChildBlock("embedding", embedding);
@@ -65,22 +61,10 @@ final class ResMlpBlock extends AbstractBlock {
         return new NDList(y.reshape(new Shape(n).addAll(outputShape)));
     }
 
-    private static NDArray apply(Block layer, ParameterStore parameterStore, NDArray input, boolean training) {
-        return layer.forward(parameterStore, new NDList(input), training).singletonOrThrow();
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0)).addAll(outputShape)};
-    }
-
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
-        if (!x.slice(1).equals(inputShape)) {
-            throw new IllegalArgumentException(
-                    "resmlp built for examples of shape " + inputShape + " was given inputs of shape " + x);
-        }
+        checkInput(x);
         long n = x.get(0);
         Shape features = new Shape(n, width);
         embedding.initialize(manager, dataType, inputShapes[1]);

@@ -38,15 +38,15 @@ final class SelfAttention extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape shape = x.getShape();
-        NDArray tokens = ConvResidualBlock.apply(norm, parameterStore, x, training)
+        NDArray tokens = NoiseConditionalBlock.apply(norm, parameterStore, x, training)
                 .reshape(shape.get(0), channels, -1)
                 .transpose(0, 2, 1);
-        NDList qkv = ConvResidualBlock.apply(queryKeyValue, parameterStore, tokens, training).split(3, 2);
+        NDList qkv = NoiseConditionalBlock.apply(queryKeyValue, parameterStore, tokens, training).split(3, 2);
         // The scale is made by the engine (not x.div(Number), whose scalar lives in a Java buffer that
         // autograd keeps for the backward pass and the garbage collector may free first: see Nonlinearity.silu).
         NDArray scale = x.getManager().full(new Shape(), (float) (1 / Math.sqrt(channels)));
         NDArray weights = qkv.get(0).matMul(qkv.get(1).transpose(0, 2, 1)).mul(scale).softmax(2);
-        NDArray attended = ConvResidualBlock.apply(output, parameterStore, weights.matMul(qkv.get(2)), training);
+        NDArray attended = NoiseConditionalBlock.apply(output, parameterStore, weights.matMul(qkv.get(2)), training);
         return new NDList(x.add(attended.transpose(0, 2, 1).reshape(shape)));
     }
 

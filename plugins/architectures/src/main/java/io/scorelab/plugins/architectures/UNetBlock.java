@@ -1,6 +1,5 @@
 package io.scorelab.plugins.architectures;
 
-import static io.scorelab.plugins.architectures.ConvResidualBlock.apply;
 import static io.scorelab.plugins.architectures.Nonlinearity.silu;
 
 import ai.djl.ndarray.NDArray;
@@ -9,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -19,10 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The block of {@link UNetArchitecture}: inputs (x of shape (n, c, h, w), c_noise of shape (n)). */
-final class UNetBlock extends AbstractBlock {
+final class UNetBlock extends NoiseConditionalBlock {
 
-    private final Shape inputShape;
-    private final Shape outputShape;
     private final boolean energy;
     private final int[] levelChannels;
     private final NoiseEmbedding embedding;
@@ -45,8 +41,7 @@ final class UNetBlock extends AbstractBlock {
             boolean attention,
             int groups,
             NoiseEmbedding embedding) {
-        this.inputShape = inputShape;
-        this.outputShape = outputShape;
+        super("unet", inputShape, outputShape);
         this.energy = !outputShape.equals(inputShape);
         this.levelChannels = levelChannels.clone();
         int levels = levelChannels.length;
@@ -129,17 +124,9 @@ final class UNetBlock extends AbstractBlock {
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0)).addAll(outputShape)};
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
-        if (!x.slice(1).equals(inputShape)) {
-            throw new IllegalArgumentException(
-                    "unet built for examples of shape " + inputShape + " was given inputs of shape " + x);
-        }
+        checkInput(x);
         long n = x.get(0);
         embedding.initialize(manager, dataType, inputShapes[1]);
         embeddingHidden.initialize(manager, dataType, embedding.getOutputShapes(new Shape[] {inputShapes[1]}));
