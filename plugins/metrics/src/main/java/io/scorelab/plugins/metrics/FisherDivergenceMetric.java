@@ -39,9 +39,6 @@ import java.util.Set;
  */
 public final class FisherDivergenceMetric implements Metric {
 
-    /** Relative slack at the ends of the schedule's range, as in {@link NoiseSchedule#timeOfSigma(double)}. */
-    private static final double RANGE_TOLERANCE = 1e-9;
-
     private final double[] sigmas;
     private final String[] keys;
     private final int samples;
@@ -125,8 +122,9 @@ public final class FisherDivergenceMetric implements Metric {
         double highest = schedule.sigmaAt(schedule.tMax());
         Map<String, Double> values = new LinkedHashMap<>();
         for (int i = 0; i < sigmas.length; i++) {
-            // The ends of the range count as inside: sigma_max computed as sigma(T) may differ in the last digit.
-            if (sigmas[i] >= lowest * (1 - RANGE_TOLERANCE) && sigmas[i] <= highest * (1 + RANGE_TOLERANCE)) {
+            // Within the schedule's tolerance of an end counts as that end (sigma_min sits just below sigma(t_eps)).
+            if (sigmas[i] >= lowest * (1 - NoiseSchedule.RANGE_TOLERANCE)
+                    && sigmas[i] <= highest * (1 + NoiseSchedule.RANGE_TOLERANCE)) {
                 double sigma = Math.min(Math.max(sigmas[i], lowest), highest);
                 try (NDManager scope = input.manager().newSubManager()) {
                     double[] meanAndError = divergence(input, density, schedule.timeOfSigma(sigma), scope);
