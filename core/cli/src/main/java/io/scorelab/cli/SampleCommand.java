@@ -1,6 +1,7 @@
 package io.scorelab.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.run.Evaluation;
 import io.scorelab.runtime.run.TrainedRun;
 import io.scorelab.runtime.tracking.LocalStoreReader;
@@ -51,7 +52,7 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (n < 1) {
-            throw new io.scorelab.api.ScorelabException("--n must be at least 1, got " + n);
+            throw new ScorelabException("--n must be at least 1, got " + n);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         try (TrainedRun trained = TrainedRun.open(target, overrides, new LocalStoreReader(trackingRoot));

@@ -3,6 +3,9 @@ package io.scorelab.runtime.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.typesafe.config.ConfigFactory;
+import io.scorelab.api.Dataset;
+import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.api.ScorelabException;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,7 +152,7 @@ public final class TrainedRun implements AutoCloseable {
         if (!Files.isDirectory(store.root())) {
             return Optional.empty();
         }
-        String experiment = com.typesafe.config.ConfigFactory.parseFile(directory.resolve("config.conf").toFile())
+        String experiment = ConfigFactory.parseFile(directory.resolve("config.conf").toFile())
                 .getString("experiment.name");
         String absolute = directory.toAbsolutePath().normalize().toString();
         try {
@@ -214,16 +218,16 @@ public final class TrainedRun implements AutoCloseable {
      */
     public Evaluation evaluation(boolean withMetrics) {
         return new Evaluation(components.dataset(), components.schedule(), components.sampler(),
-                withMetrics ? components.metrics() : java.util.Map.of());
+                withMetrics ? components.metrics() : Map.of());
     }
 
     /** @return the run's forward process */
-    public io.scorelab.api.NoiseSchedule schedule() {
+    public NoiseSchedule schedule() {
         return components.schedule();
     }
 
     /** @return the run's data set */
-    public io.scorelab.api.Dataset dataset() {
+    public Dataset dataset() {
         return components.dataset();
     }
 
