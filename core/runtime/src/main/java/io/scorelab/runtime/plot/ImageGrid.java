@@ -3,6 +3,8 @@ package io.scorelab.runtime.plot;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +12,16 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * A PNG grid of images: row-major tiles with a one-pixel gap, each pixel magnified to a square
+ * A PNG grid of images: row-major tiles with a one-pixel grey gap, each pixel magnified to a square
  * block so that 8x8 digits stay legible. Grey for one channel, RGB for three.
  */
 public final class ImageGrid {
 
     /** Each image pixel becomes a square of this many screen pixels at least (small images are scaled up). */
     private static final int MIN_TILE = 64;
+
+    /** The colour of the one-pixel gaps between tiles: mid grey, so black-background images stay apart. */
+    private static final Color GAP = new Color(128, 128, 128);
 
     private ImageGrid() {}
 
@@ -40,6 +45,10 @@ public final class ImageGrid {
         int tileW = w * zoom + 1;
         int tileH = h * zoom + 1;
         BufferedImage grid = new BufferedImage(columns * tileW + 1, rows * tileH + 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D background = grid.createGraphics();
+        background.setColor(GAP);
+        background.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        background.dispose();
         for (int k = 0; k < n; k++) {
             int left = (k % columns) * tileW + 1;
             int top = (k / columns) * tileH + 1;

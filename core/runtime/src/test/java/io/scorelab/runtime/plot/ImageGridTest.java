@@ -24,6 +24,7 @@ class ImageGridTest {
             int zoom = 32; // 64 / max(h, w)
             assertThat(read.getWidth()).isEqualTo(2 * (2 * zoom + 1) + 1);
             assertThat(read.getHeight()).isEqualTo(2 * (2 * zoom + 1) + 1);
+            assertThat(read.getRGB(0, 0) & 0xFF).isEqualTo(128); // the gap
             assertThat(read.getRGB(1, 1) & 0xFF).isEqualTo(0);
             assertThat(read.getRGB(2 * zoom + 2, 1) & 0xFF).isEqualTo(255);
             assertThat(read.getRGB(1 + zoom - 1, 2 * zoom + 2) & 0xFF).isEqualTo(128);
