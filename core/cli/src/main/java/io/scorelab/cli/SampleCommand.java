@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDManager;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.run.Evaluation;
 import io.scorelab.runtime.run.TrainedRun;
-import io.scorelab.runtime.tracking.LocalStoreReader;
-import io.scorelab.runtime.tracking.LocalTracker;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.TrackedRun;
 import java.io.PrintWriter;
@@ -15,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code scorelab sample <run-dir | run id> [--n N] [--out DIR] [--log] [overrides...]}. */
@@ -31,11 +29,8 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "A run's output directory or its MLflow run id.")
-    private String target;
-
-    @Parameters(index = "1..*", paramLabel = "OVERRIDE", description = "Config overrides, e.g. sampler=ode.")
-    private List<String> overrides = List.of();
+    @Mixin
+    private TrainedRunTarget run;
 
     @Option(names = "--n", defaultValue = "2000", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     private int n;
@@ -46,16 +41,13 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--log", description = "Also log the files (and eval/nfe) to the run in the tracking store.")
     private boolean log;
 
-    @Option(names = "--tracking-root", defaultValue = "mlruns", description = "The local MLflow store (default: ${DEFAULT-VALUE}).")
-    private Path trackingRoot;
-
     @Override
     public Integer call() throws Exception {
         if (n < 1) {
             throw new ScorelabException("--n must be at least 1, got " + n);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        try (TrainedRun trained = TrainedRun.open(target, overrides, new LocalStoreReader(trackingRoot));
+        try (TrainedRun trained = run.open();
                 NDManager manager = trained.newManager()) {
             String sampler = trained.config().config().getString("sampler.name");
             Path directory = out != null ? out : trained.location().directory().resolve("sampled").resolve(sampler);
@@ -68,16 +60,14 @@ final class SampleCommand implements Callable<Integer> {
                     result.values().get("eval/sampling_seconds"));
             files.forEach(file -> stdout.println("  " + file));
             if (log) {
-                String runId = trained.location().runId().orElseThrow(() -> new io.scorelab.api.ScorelabException(
-                        "--log: no run in " + trackingRoot + " records " + trained.location().directory()));
-                try (TrackedRun run = new LocalTracker(trackingRoot).openRun(runId)) {
+                try (TrackedRun tracked = run.reopen(trained)) {
                     for (Path file : files) {
-                        run.logArtifact(file, "sampled/" + sampler);
+                        tracked.logArtifact(file, "sampled/" + sampler);
                     }
-                    run.logMetric("eval/" + sampler + "/nfe", result.values().get("eval/nfe"), trained.step());
-                    run.end(RunStatus.FINISHED);
+                    tracked.logMetric("eval/" + sampler + "/nfe", result.values().get("eval/nfe"), trained.step());
+                    tracked.end(RunStatus.FINISHED);
+                    stdout.println("logged to run " + tracked.runId());
                 }
-                stdout.println("logged to run " + runId);
             }
         }
         stdout.flush();
