@@ -8,6 +8,7 @@ import io.scorelab.runtime.config.GroupCatalog;
 import io.scorelab.runtime.config.GroupFiles;
 import io.scorelab.runtime.config.Origins;
 import io.scorelab.runtime.config.ResolvedConfig;
+import io.scorelab.runtime.config.SecretKeys;
 import io.scorelab.runtime.plugin.PluginRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ final class ConfigCommand implements Callable<Integer> {
                 printOrigins(out, config);
             } else {
                 out.print(json
-                        ? config.config().root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(true)) + "\n"
+                        ? config.renderJson() + "\n"
                         : config.render());
             }
         }
@@ -81,7 +82,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     private static void printOrigins(PrintWriter out, ResolvedConfig config) {
         Map<String, ConfigValue> leaves = new TreeMap<>();
-        config.config().entrySet().forEach(entry -> leaves.put(entry.getKey(), entry.getValue()));
+        SecretKeys.redact(config.config()).entrySet().forEach(entry -> leaves.put(entry.getKey(), entry.getValue()));
         List<String[]> rows = new ArrayList<>();
         int width = 0;
         for (Map.Entry<String, ConfigValue> leaf : leaves.entrySet()) {

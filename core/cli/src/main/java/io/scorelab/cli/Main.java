@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Experiments with score-based generative models: train, sample, evaluate, track in MLflow.",
         subcommands = {RunCommand.class, ConfigCommand.class, SampleCommand.class, EvalCommand.class, CompareCommand.class,
+            TrackingCommand.class,
             PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

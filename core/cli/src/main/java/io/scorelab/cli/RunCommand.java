@@ -16,8 +16,8 @@ import io.scorelab.runtime.sweep.Sweep;
 import io.scorelab.runtime.sweep.SweepJob;
 import io.scorelab.runtime.sweep.SweepListener;
 import io.scorelab.runtime.sweep.SweepResult;
-import io.scorelab.runtime.tracking.LocalTracker;
 import io.scorelab.runtime.tracking.Tracker;
+import io.scorelab.runtime.tracking.TrackingTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
         out.printf("sweep %s: %d finished, %d failed, %d killed%n", result.parentRunId(),
                 result.count("FINISHED"), result.count("FAILED"), result.count("KILLED"));
         out.printf("outputs: %s (summary.csv, summary.txt)%n", result.directory());
-        out.printf("view it: mlflow ui --backend-store-uri %s%n", root.getString("tracking.root"));
+        out.printf("view it: %s%n", viewHint(root));
         out.flush();
         return result.exitCode();
     }
@@ -163,19 +163,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static Tracker tracker(Options root) {
-        String uri = System.getenv("MLFLOW_TRACKING_URI");
-        if (uri == null || uri.isBlank()) {
-            return new LocalTracker(Path.of(root.getString("tracking.root")));
-        }
-        if (uri.startsWith("file:")) {
-            return new LocalTracker(Path.of(java.net.URI.create(uri)));
-        }
-        if (!uri.contains("://")) {
-            return new LocalTracker(Path.of(uri));
-        }
-        throw new ScorelabException("MLFLOW_TRACKING_URI=" + uri + ": this version of scorelab records runs in a local"
-                + " MLflow store only; unset MLFLOW_TRACKING_URI (runs then go to ./" + root.getString("tracking.root")
-                + ") or set it to a directory or file: URI");
+        return TrackingTarget.of(root, System.getenv()).tracker(root);
+    }
+
+    /** @return how to view the runs: the MLflow UI on the local store, or the server */
+    private static String viewHint(Options root) {
+        TrackingTarget target = TrackingTarget.of(root, System.getenv());
+        return target instanceof TrackingTarget.Server server ? server.server().uri().toString()
+                : "mlflow ui --backend-store-uri " + target.location();
     }
 
     private static void print(PrintWriter out, RunSummary summary, Options root) {
@@ -185,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-24s %.6g%n", metric.getKey(), metric.getValue());
         }
         out.printf("outputs: %s%n", summary.outputDirectory());
-        out.printf("view it: mlflow ui --backend-store-uri %s%n", root.getString("tracking.root"));
+        out.printf("view it: %s%n", viewHint(root));
         out.flush();
     }
 }

@@ -25,16 +25,21 @@ public record ResolvedConfig(
         Path experimentFile,
         List<String> overrides) {
 
-    /** @return the configuration as HOCON, as saved next to the run */
+    /** @return the configuration as JSON, secrets redacted */
+    public String renderJson() {
+        return SecretKeys.redact(config).root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    }
+
+    /** @return the configuration as HOCON, as saved next to the run; secrets redacted (see {@link SecretKeys}) */
     public String render() {
-        return config.root().render(ConfigRenderOptions.defaults()
+        return SecretKeys.redact(config).root().render(ConfigRenderOptions.defaults()
                 .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
     }
 
-    /** @return every leaf key with its value as text: the run's MLflow params */
+    /** @return every leaf key with its value as text, secrets redacted: the run's MLflow params */
     public Map<String, String> flatten() {
         Map<String, String> flat = new TreeMap<>();
-        for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+        for (Map.Entry<String, ConfigValue> entry : SecretKeys.redact(config).entrySet()) {
             ConfigValue value = entry.getValue();
             Object unwrapped = value.unwrapped();
             flat.put(entry.getKey(), unwrapped instanceof String s ? s : value.render(ConfigRenderOptions.concise()));

@@ -103,7 +103,7 @@ public final class ExperimentRun {
         String runName = tags.getOrDefault("mlflow.runName", experimentName + "/" + outputDirectory.getFileName());
         Map<String, String> runTags = new LinkedHashMap<>(Provenance.tags(config, registry, device, runName));
         runTags.putAll(tags);
-        TrackedRun run = tracker.startRun(experimentName, runName, runTags);
+        TrackedRun run = tracker.startRun(experimentName, runName, runTags, outputDirectory);
         Thread killed = new Thread(() -> run.end(RunStatus.KILLED), "scorelab-run-killed");
         Runtime.getRuntime().addShutdownHook(killed);
         try {

@@ -136,7 +136,7 @@ public final class Sweep {
         tags.put("scorelab.sweep", "true");
         tags.put("scorelab.sweep.launcher", launcherName);
         tags.put("scorelab.output_dir", directory.toAbsolutePath().toString());
-        TrackedRun parent = tracker.startRun(experimentName, experimentName + "/" + directory.getFileName(), tags);
+        TrackedRun parent = tracker.startRun(experimentName, experimentName + "/" + directory.getFileName(), tags, directory);
         Map<String, String> params = new LinkedHashMap<>();
         plan.definition().forEach((key, values) -> params.put("sweep." + key, String.join(", ", values)));
         params.put("sweep.jobs", Integer.toString(jobs.size()));

@@ -27,9 +27,6 @@ final class LocalRun implements TrackedRun {
     static final String ARTIFACTS = "artifacts";
     static final String RUN_NAME_TAG = "mlflow.runName";
     static final String USER_TAG = "mlflow.user";
-    /** MLflow's limits; longer values are truncated, as MLflow does by default. */
-    private static final int MAX_PARAM_VALUE_LENGTH = 6000;
-    private static final int MAX_TAG_VALUE_LENGTH = 8000;
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
 
     private final Path dir;
@@ -64,7 +61,7 @@ final class LocalRun implements TrackedRun {
         checkOpen();
         Map<EntityKey, String> valid = new LinkedHashMap<>();
         params.forEach((key, value) -> valid.put(EntityKey.of("param", key),
-                truncated("param", key, value == null ? "" : value, MAX_PARAM_VALUE_LENGTH)));
+                MlflowLimits.paramValue(key, value)));
         valid.forEach((key, value) -> {
             Path file = key.resolveIn(dir.resolve(PARAMS));
             if (Files.isRegularFile(file)) {
@@ -126,7 +123,7 @@ final class LocalRun implements TrackedRun {
     public synchronized void setTag(String key, String value) {
         checkOpen();
         EntityKey tag = EntityKey.of("tag", key);
-        String text = truncated("tag", key, value == null ? "" : value, MAX_TAG_VALUE_LENGTH);
+        String text = MlflowLimits.tagValue(key, value);
         write(tag, tag.resolveIn(dir.resolve(TAGS)), text);
         if (key.equals(RUN_NAME_TAG) && !text.equals(meta.runName())) {
             writeMeta(meta.withName(text));
@@ -236,14 +233,6 @@ final class LocalRun implements TrackedRun {
     private void writeMeta(RunMeta newMeta) {
         LocalTracker.replaceFile(dir.resolve(LocalTracker.META_FILE), newMeta.toYaml().render(), dir);
         meta = newMeta;
-    }
-
-    private static String truncated(String kind, String key, String value, int limit) {
-        if (value.codePointCount(0, value.length()) <= limit) {
-            return value;
-        }
-        LOG.warn("The value of {} '{}' has more than {} characters; recording its first {}", kind, key, limit, limit);
-        return value.substring(0, value.offsetByCodePoints(0, limit));
     }
 
     private void checkOpen() {

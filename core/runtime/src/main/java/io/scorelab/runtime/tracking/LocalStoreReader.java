@@ -139,25 +139,44 @@ public final class LocalStoreReader {
      * @throws ScorelabException naming the file and line of a malformed point
      */
     public Optional<MetricPoint> latestMetric(StoredRun run, String key) {
+        return metricHistory(run, key).stream().max(LATEST);
+    }
+
+    /**
+     * @param run a run of this store
+     * @param key a metric's key, for example {@code train/loss}
+     * @return its points in the order they were logged; empty if the run has no such metric
+     * @throws ScorelabException naming the file and line of a malformed point
+     */
+    public List<MetricPoint> metricHistory(StoredRun run, String key) {
         if (!run.metrics().contains(key)) {
-            return Optional.empty();
+            return List.of();
         }
         Path file = run.directory().resolve(LocalRun.METRICS).resolve(key);
         String text = LocalTracker.read(file);
         List<String> lines = text.lines().toList();
         // A last line without its line break is one still being written (or torn by a crash): not a point.
         int complete = text.isEmpty() || text.endsWith("\n") ? lines.size() : lines.size() - 1;
-        MetricPoint latest = null;
+        List<MetricPoint> points = new ArrayList<>(complete);
         for (int i = 0; i < complete; i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            MetricPoint point = point(lines.get(i), file, i + 1);
-            if (latest == null || LATEST.compare(point, latest) > 0) {
-                latest = point;
+            if (!lines.get(i).isBlank()) {
+                points.add(point(lines.get(i), file, i + 1));
             }
         }
-        return Optional.ofNullable(latest);
+        return points;
+    }
+
+    /**
+     * @param experimentId an experiment's id
+     * @return its name
+     * @throws ScorelabException if there is no such experiment
+     */
+    public String experimentName(String experimentId) {
+        Path metaFile = root.resolve(experimentId).resolve(LocalTracker.META_FILE);
+        if (!Files.isRegularFile(metaFile)) {
+            throw new ScorelabException("no experiment " + experimentId + " in " + root);
+        }
+        return FlatYaml.parse(LocalTracker.read(metaFile), metaFile).string("name");
     }
 
     private static MetricPoint point(String line, Path file, int lineNumber) {

@@ -1,5 +1,6 @@
 package io.scorelab.runtime.tracking;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -20,6 +21,17 @@ public interface Tracker {
      *     cannot be written
      */
     TrackedRun startRun(String experimentName, String runName, Map<String, String> tags);
+
+    /**
+     * Starts a run that has a directory of its own (its outputs), where a tracker that sends runs
+     * elsewhere keeps what it has not sent yet.
+     *
+     * @param runDirectory the run's directory
+     * @see #startRun(String, String, Map)
+     */
+    default TrackedRun startRun(String experimentName, String runName, Map<String, String> tags, Path runDirectory) {
+        return startRun(experimentName, runName, tags);
+    }
 
     /**
      * Reattaches to an existing run, for example to resume training, and marks it running again.

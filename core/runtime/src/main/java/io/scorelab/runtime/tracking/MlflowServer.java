@@ -1,0 +1,207 @@
+package io.scorelab.runtime.tracking;
+
+import io.scorelab.api.ScorelabException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.MlflowHttpException;
+
+/**
+ * The requests scorelab makes of an MLflow tracking server: the REST API through the MLflow Java
+ * client, and artifact uploads over the server's {@code mlflow-artifacts} HTTP API (the Java client's
+ * own upload shells out to the Python CLI). Every request that fails because the server is away
+ * throws {@link ServerUnavailableException}; one the server refuses throws {@link
+ * ScorelabException} with the server's message.
+ */
+final class MlflowServer implements AutoCloseable {
+
+    private static final String ARTIFACTS_SCHEME = "mlflow-artifacts:";
+    private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts/";
+
+    private final TrackingServer server;
+    private final MlflowClient client;
+    private final HttpClient http;
+
+    MlflowServer(TrackingServer server) {
+        this.server = server;
+        this.client = new MlflowClient(server.hostCredentials());
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    TrackingServer server() {
+        return server;
+    }
+
+    /** @return the id of the active experiment of that name, created if there is none */
+    String experimentId(String name) {
+        Optional<Service.Experiment> existing = findExperiment(name);
+        if (existing.isPresent()) {
+            if (!"active".equals(existing.get().getLifecycleStage())) {
+                throw new ScorelabException("experiment '" + name + "' on " + server + " is "
+                        + existing.get().getLifecycleStage() + "; restore it or choose another experiment.name");
+            }
+            return existing.get().getExperimentId();
+        }
+        try {
+            return call("create experiment '" + name + "'", () -> client.createExperiment(name));
+        } catch (ScorelabException e) {
+            // Another run created it in between.
+            return findExperiment(name).orElseThrow(() -> e).getExperimentId();
+        }
+    }
+
+    /** Searches rather than gets by name: the Java client retries a get's 404 as if it were rate limiting. */
+    private Optional<Service.Experiment> findExperiment(String name) {
+        String filter = "name = '" + name.replace("'", "\\'") + "'";
+        return call("find experiment '" + name + "'", () -> client.searchExperiments(filter, Service.ViewType.ALL, 10,
+                List.of())).getItems().stream().filter(e -> e.getName().equals(name)).findFirst();
+    }
+
+    /** @return the new run's id and artifact URI */
+    Service.RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags) {
+        Service.CreateRun.Builder request = Service.CreateRun.newBuilder()
+                .setExperimentId(experimentId)
+                .setStartTime(startTime);
+        if (runName != null) {
+            request.setRunName(runName);
+        }
+        tags.forEach((key, value) -> request.addTags(Service.RunTag.newBuilder().setKey(key).setValue(value)));
+        Service.RunInfo info = call("create a run", () -> client.createRun(request.build()));
+        artifactPath(info.getArtifactUri(), "");
+        return info;
+    }
+
+    /** @return the run, deleted or not */
+    Service.Run getRun(String runId) {
+        return call("read run " + runId, () -> client.getRun(runId));
+    }
+
+    /** @return the ids of the experiment's runs (any lifecycle stage) carrying the tag with that value */
+    List<String> runsTagged(String experimentId, String tag, String value) {
+        String filter = "tags.`" + tag + "` = '" + value.replace("'", "\\'") + "'";
+        return call("search runs", () -> client.searchRuns(List.of(experimentId), filter,
+                Service.ViewType.ALL)).stream().map(Service.RunInfo::getRunId).toList();
+    }
+
+    List<Service.Metric> metricHistory(String runId, String key) {
+        return call("read metric '" + key + "' of run " + runId, () -> client.getMetricHistory(runId, key));
+    }
+
+    void logBatch(String runId, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
+        call("log a batch to run " + runId, () -> {
+            client.logBatch(runId, metrics, params, tags);
+            return null;
+        });
+    }
+
+    void setStatus(String runId, RunStatus status, Long endTime) {
+        Service.RunStatus mlflowStatus = Service.RunStatus.valueOf(status.name());
+        call("set run " + runId + " " + status, () -> {
+            if (endTime == null) {
+                client.sendPost("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"" + mlflowStatus + "\"}");
+            } else {
+                client.setTerminated(runId, mlflowStatus, endTime);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Uploads a file to {@code <artifactUri>/<directory>/<name>}, replacing one there.
+     *
+     * @param artifactUri the run's artifact URI
+     * @param relativePath the file's path under the run's artifacts, slashes between names
+     */
+    void uploadArtifact(String artifactUri, String relativePath, Path file) {
+        URI target = URI.create(server.uri() + ARTIFACTS_API + artifactPath(artifactUri, relativePath));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5));
+        server.authorization().ifPresent(value -> request.header("Authorization", value));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (FileNotFoundException e) {
+            throw new ScorelabException("cannot upload artifact " + file + ": the file is gone", e);
+        } catch (IOException e) {
+            throw new ServerUnavailableException("cannot upload " + relativePath + " to " + server + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerUnavailableException("interrupted while uploading " + relativePath, e);
+        }
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            String message = "uploading " + relativePath + " to " + server + " failed: HTTP " + status + " "
+                    + response.body().lines().findFirst().orElse("");
+            if (isTransient(status)) {
+                throw new ServerUnavailableException(message, null);
+            }
+            throw new ScorelabException(message);
+        }
+    }
+
+    /**
+     * @return the artifact's path for the server's artifact API
+     * @throws ScorelabException if the run's artifacts are stored where only the server's own
+     *     machine can write (a file: URI, a cloud bucket): the server must proxy artifacts
+     */
+    private String artifactPath(String artifactUri, String relativePath) {
+        String base;
+        if (artifactUri.startsWith(ARTIFACTS_SCHEME)) {
+            URI uri = URI.create(artifactUri);
+            base = uri.getPath();
+        } else if (artifactUri.startsWith(server.uri() + ARTIFACTS_API)) {
+            base = artifactUri.substring((server.uri() + ARTIFACTS_API).length());
+        } else {
+            throw new ScorelabException("the server " + server + " stores this run's artifacts at " + artifactUri
+                    + ", which scorelab cannot write over HTTP: start the server so that it serves artifacts"
+                    + " (mlflow server --artifacts-destination <dir>, the default since MLflow 2)");
+        }
+        StringJoiner path = new StringJoiner("/");
+        for (String name : (base + "/" + relativePath).split("/")) {
+            if (!name.isEmpty()) {
+                path.add(URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+        }
+        return path.toString();
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (MlflowHttpException e) {
+            String message = "cannot " + what + " on " + server + ": HTTP " + e.getStatusCode() + " "
+                    + server.redact(e.getBodyMessage() == null ? e.getReasonPhrase() : e.getBodyMessage());
+            if (isTransient(e.getStatusCode())) {
+                throw new ServerUnavailableException(message, e);
+            }
+            throw new ScorelabException(message, e);
+        } catch (MlflowClientException e) {
+            throw new ServerUnavailableException("cannot " + what + " on " + server + ": "
+                    + server.redact(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause())), e);
+        }
+    }
+
+    private static boolean isTransient(int status) {
+        return status >= 500 || status == 408 || status == 429;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
