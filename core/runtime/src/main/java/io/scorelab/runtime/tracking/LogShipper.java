@@ -24,8 +24,9 @@ final class LogShipper {
     static final int QUEUE_CAPACITY = 100_000;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long FIRST_BACKOFF_MILLIS = 1000;
-    /** How long the thread lingers for more ops before sending, so that ops logged together go in one batch. */
+    /** How long the thread lingers after an op for more, so that ops logged together go in one batch. */
     private static final long LINGER_MILLIS = 100;
+    private static final long POLL_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
 
     private final BlockingQueue<SpoolEntry.Op> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -104,9 +105,12 @@ final class LogShipper {
         try {
             while (true) {
                 boolean closing = finishing;
-                SpoolEntry.Op first = queue.poll(closing ? 0 : LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                SpoolEntry.Op first = queue.poll(closing ? 0 : POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     ops.add(first);
+                    if (!closing) {
+                        Thread.sleep(LINGER_MILLIS);
+                    }
                     queue.drainTo(ops);
                     spool.append(SpoolEntry.group(ops));
                     ops.clear();

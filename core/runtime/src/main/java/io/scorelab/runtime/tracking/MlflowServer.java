@@ -30,6 +30,12 @@ import org.mlflow.tracking.MlflowHttpException;
  */
 final class MlflowServer implements AutoCloseable {
 
+    /**
+     * The client's shaded HTTP library logs every retried I/O error at INFO through java.util.logging,
+     * which prints to the console; a server away is reported once by {@link LogShipper} instead. Held
+     * here so that the setting is not collected with the logger.
+     */
+    private static final java.util.logging.Logger HTTP_LOG = quiet("org.mlflow_project.apachehttp");
     private static final String ARTIFACTS_SCHEME = "mlflow-artifacts:";
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts/";
 
@@ -194,6 +200,12 @@ final class MlflowServer implements AutoCloseable {
             throw new ServerUnavailableException("cannot " + what + " on " + server + ": "
                     + server.redact(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause())), e);
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     private static boolean isTransient(int status) {

@@ -202,6 +202,11 @@ final class Spool {
         return unsent.peekFirst();
     }
 
+    /** @return up to {@code max} of the oldest unacknowledged requests */
+    synchronized List<SpoolEntry> next(int max) {
+        return unsent.stream().limit(max).toList();
+    }
+
     /** @return the requests the server has not acknowledged, oldest first */
     synchronized List<SpoolEntry> pendingEntries() {
         return List.copyOf(unsent);
@@ -212,14 +217,16 @@ final class Spool {
         return unsent.size();
     }
 
-    /** Records that the server acknowledged the oldest unsent request. */
-    synchronized void acknowledge() {
-        SpoolEntry entry = unsent.removeFirst();
-        sent++;
-        writeSent();
-        if (entry instanceof SpoolEntry.Artifact artifact) {
-            LocalTracker.deleteQuietly(stagedFile(artifact.stagedFile()));
+    /** Records that the server acknowledged the {@code count} oldest unsent requests. */
+    synchronized void acknowledge(int count) {
+        for (int i = 0; i < count; i++) {
+            SpoolEntry entry = unsent.removeFirst();
+            if (entry instanceof SpoolEntry.Artifact artifact) {
+                LocalTracker.deleteQuietly(stagedFile(artifact.stagedFile()));
+            }
         }
+        sent += count;
+        writeSent();
     }
 
     /**

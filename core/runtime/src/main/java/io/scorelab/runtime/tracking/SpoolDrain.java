@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 final class SpoolDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDrain.class);
+    /** How many journaled requests are looked at for merging into one. */
+    private static final int MERGE_WINDOW = 1000;
 
     private final Spool spool;
     private final MlflowServer server;
@@ -35,16 +37,28 @@ final class SpoolDrain {
     int drain() {
         Spool.Header header = createdRun();
         int sent = 0;
-        for (SpoolEntry entry = spool.next(); entry != null; entry = spool.next()) {
+        for (List<SpoolEntry> next = spool.next(MERGE_WINDOW); !next.isEmpty(); next = spool.next(MERGE_WINDOW)) {
+            // Consecutive batches journaled apart (while the server was away) go as one request.
+            SpoolEntry request = next.get(0);
+            int count = 1;
+            if (request instanceof SpoolEntry.Batch first) {
+                SpoolEntry.BatchBuilder merged = new SpoolEntry.BatchBuilder();
+                merged.tryAdd(first);
+                while (count < next.size() && next.get(count) instanceof SpoolEntry.Batch batch && merged.tryAdd(batch)) {
+                    count++;
+                }
+                request = merged.build();
+            }
             try {
-                send(header, entry);
-                spool.acknowledge();
+                send(header, request);
+                spool.acknowledge(count);
             } catch (ScorelabException e) {
                 LOG.error("The tracking server refused a request of run {}; it is kept in {}: {}", header.runId(),
                         spool.directory(), e.getMessage());
                 spool.reject();
+                count = 1;
             }
-            sent++;
+            sent += count;
         }
         return sent;
     }

@@ -136,6 +136,32 @@ sealed interface SpoolEntry {
             }
         }
 
+        /**
+         * Adds all of a batch's ops if they fit within the limits together with what is here.
+         *
+         * @return whether the batch was added
+         */
+        boolean tryAdd(Batch batch) {
+            int total = metrics.size() + params.size() + tags.size() + batch.size();
+            if (total > MlflowLimits.MAX_BATCH_ENTITIES
+                    || metrics.size() + batch.metrics().size() > MlflowLimits.MAX_BATCH_METRICS
+                    || params.size() + batch.params().size() > MlflowLimits.MAX_BATCH_PARAMS
+                    || tags.size() + batch.tags().size() > MlflowLimits.MAX_BATCH_TAGS
+                    || batch.params().stream().anyMatch(p -> paramKeys.contains(p.key()))
+                    || batch.tags().stream().anyMatch(t -> tagKeys.contains(t.key()))) {
+                return false;
+            }
+            batch.metrics().forEach(this::add);
+            batch.params().forEach(this::add);
+            batch.tags().forEach(this::add);
+            return true;
+        }
+
+        /** @return what was added, as one batch */
+        Batch build() {
+            return new Batch(List.copyOf(metrics), List.copyOf(params), List.copyOf(tags));
+        }
+
         void flushInto(List<SpoolEntry> entries) {
             if (metrics.isEmpty() && params.isEmpty() && tags.isEmpty()) {
                 return;
