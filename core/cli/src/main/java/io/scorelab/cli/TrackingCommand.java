@@ -57,6 +57,13 @@ final class TrackingCommand {
             Path directory = Path.of(target);
             TrackingSync.Result result;
             String server;
+            if (Files.isDirectory(directory) && !TrackingSync.hasSpool(directory)
+                    && TrackingSync.sent(directory).isPresent()) {
+                Map<String, String> sent = TrackingSync.sent(directory).get();
+                out.printf("run %s on %s: everything was sent already%n", sent.get("run_id"), sent.get("server"));
+                out.flush();
+                return 0;
+            }
             if (Files.isDirectory(directory) && TrackingSync.hasSpool(directory)) {
                 TrackingServer destination = server(environment, TrackingSync.spoolServer(directory));
                 server = destination.toString();

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The lexical side of an override, shared by single and sweep overrides:
@@ -166,8 +167,11 @@ record OverrideSyntax(Override.Action action, String key, String typedKey, Strin
         return bounds;
     }
 
+    /** A URL such as {@code http://host:5000}: HOCON would read its {@code //} as a comment. */
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s,\\[\\]{}\"'$]+");
+
     /**
-     * Parses one value: a {@code 'single-quoted'} string as it is, anything else as HOCON.
+     * Parses one value: a {@code 'single-quoted'} string or a URL as it is, anything else as HOCON.
      *
      * @param from the 0-based index in {@code text} where the value starts
      * @param to where it ends (exclusive)
@@ -185,6 +189,9 @@ record OverrideSyntax(Override.Action action, String key, String typedKey, Strin
         String origin = "command-line override '" + text + "'";
         if (raw.length() >= 2 && raw.startsWith("'") && raw.endsWith("'") && closingQuote(raw, 0, raw.length()) == raw.length() - 1) {
             return ConfigValueFactory.fromAnyRef(raw.substring(1, raw.length() - 1), origin);
+        }
+        if (URL.matcher(raw).matches()) {
+            return ConfigValueFactory.fromAnyRef(raw, origin);
         }
         try {
             Config parsed = ConfigFactory.parseString("v = " + raw, ConfigParseOptions.defaults()

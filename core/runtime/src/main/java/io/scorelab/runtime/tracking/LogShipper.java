@@ -93,7 +93,7 @@ final class LogShipper {
         }
         boolean complete = queue.isEmpty() && spool.pending() == 0;
         if (complete && !spool.hasRejected()) {
-            spool.delete();
+            spool.complete();
         }
         return complete;
     }

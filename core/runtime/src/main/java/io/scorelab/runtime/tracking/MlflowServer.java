@@ -197,8 +197,9 @@ final class MlflowServer implements AutoCloseable {
             }
             throw new ScorelabException(message, e);
         } catch (MlflowClientException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ServerUnavailableException("cannot " + what + " on " + server + ": "
-                    + server.redact(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause())), e);
+                    + server.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage()), e);
         }
     }
 

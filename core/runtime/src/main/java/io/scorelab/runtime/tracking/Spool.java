@@ -38,6 +38,9 @@ final class Spool {
     /** The name of a run's spool directory inside the run's directory. */
     static final String DIRECTORY = "tracking-spool";
 
+    /** The file a completed spool leaves in the run's directory. */
+    static final String SENT_MARKER = "tracking-sent.json";
+
     private static final String HEADER = "run.json";
     private static final String JOURNAL = "journal.jsonl";
     private static final String SENT = "sent";
@@ -251,7 +254,17 @@ final class Spool {
         return Files.exists(dir.resolve(REJECTED));
     }
 
-    /** Removes the spool's directory: everything in it has reached the server. */
+    /**
+     * Removes the spool, everything in it having reached the server, and leaves {@value #SENT_MARKER}
+     * beside it: the server and the run's id there.
+     */
+    synchronized void complete() {
+        LocalTracker.replaceFile(dir.resolveSibling(SENT_MARKER), SpoolEntry.JSON.toJson(
+                Map.of("server", header.server(), "run_id", header.runId())), dir.getParent());
+        delete();
+    }
+
+    /** Removes the spool's directory. */
     synchronized void delete() {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(LocalTracker::deleteQuietly);

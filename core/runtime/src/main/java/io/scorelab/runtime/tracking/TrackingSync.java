@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.mlflow.api.proto.Service;
@@ -51,6 +52,22 @@ public final class TrackingSync {
         return Files.isRegularFile(runDirectory.resolve(Spool.DIRECTORY).resolve("run.json"));
     }
 
+    /**
+     * @param runDirectory a run's directory
+     * @return the server and run id its completed spool recorded ({@code server}, {@code run_id}), if
+     *     everything it spooled was sent
+     */
+    public static Optional<Map<String, String>> sent(Path runDirectory) {
+        Path marker = runDirectory.resolve(Spool.SENT_MARKER);
+        if (!Files.isRegularFile(marker)) {
+            return Optional.empty();
+        }
+        Map<String, String> sent = new LinkedHashMap<>();
+        SpoolEntry.JSON.fromJson(LocalTracker.read(marker), com.google.gson.JsonObject.class).entrySet()
+                .forEach(entry -> sent.put(entry.getKey(), entry.getValue().getAsString()));
+        return Optional.of(sent);
+    }
+
     /** @return the server a run directory's spool was recording to */
     public static String spoolServer(Path runDirectory) {
         return Spool.open(runDirectory.resolve(Spool.DIRECTORY)).header().server();
@@ -77,7 +94,7 @@ public final class TrackingSync {
             boolean rejected = spool.hasRejected();
             String runId = spool.header().runId();
             if (!rejected) {
-                spool.delete();
+                spool.complete();
             }
             return new Result(runId, sent, points, files, rejected);
         } catch (ServerUnavailableException e) {

@@ -41,6 +41,15 @@ class OverrideTest {
     }
 
     @Test
+    void aUrlNeedsNoQuotesThoughHoconReadsItsSlashesAsAComment() {
+        assertThat(Override.parse("tracking.uri=http://127.0.0.1:5000").value().unwrapped())
+                .isEqualTo("http://127.0.0.1:5000");
+        assertThat(Override.parse("tracking.uri=https://user@mlflow.example.org/path").value().unwrapped())
+                .isEqualTo("https://user@mlflow.example.org/path");
+        assertThat(Override.parse("tracking.uri=\"http://h:1\"").value().unwrapped()).isEqualTo("http://h:1");
+    }
+
+    @Test
     void aSlashInTheKeyIsANestedGroup() {
         assertThat(Override.parse("architecture/block=resnet").key()).isEqualTo("architecture.block");
     }
