@@ -7,6 +7,7 @@ import io.scorelab.api.Options;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ConfigComposer;
 import io.scorelab.runtime.config.ResolvedConfig;
+import io.scorelab.runtime.config.SecretKeys;
 import io.scorelab.runtime.engine.EngineSetup;
 import io.scorelab.runtime.plugin.PluginRegistry;
 import io.scorelab.runtime.run.ExperimentRun;
@@ -140,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public void jobStarted(Job job) {
             starts.put(job.index(), System.nanoTime());
-            out.printf("[%d/%d] started   %s -> %s%n", job.index() + 1, total, String.join(" ", job.overrides()),
+            out.printf("[%d/%d] started   %s -> %s%n", job.index() + 1, total, String.join(" ", SecretKeys.redactOverrides(job.overrides())),
                     job.outputDirectory());
             out.flush();
         }
@@ -155,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
             Long start = starts.get(result.job().index());
             double seconds = start == null ? 0 : (System.nanoTime() - start) / 1e9;
             out.printf(Locale.ROOT, "[%d/%d] %-9s %s (%.1f s, exit %d, run %s)%s%n", result.job().index() + 1, total,
-                    result.status(), String.join(" ", result.job().overrides()), seconds, result.exitCode(),
+                    result.status(), String.join(" ", SecretKeys.redactOverrides(result.job().overrides())), seconds, result.exitCode(),
                     result.runId() == null ? "-" : result.runId(),
                     result.message() == null ? "" : ": " + result.message().lines().findFirst().orElse(""));
             out.flush();

@@ -5,8 +5,14 @@ import io.scorelab.runtime.run.TrainedRun;
 import io.scorelab.runtime.tracking.LocalStoreReader;
 import io.scorelab.runtime.tracking.LocalTracker;
 import io.scorelab.runtime.tracking.TrackedRun;
+import io.scorelab.runtime.tracking.ServerTracker;
+import io.scorelab.runtime.tracking.TrackingServer;
+import io.scorelab.runtime.tracking.TrackingSync;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,11 +34,19 @@ final class TrainedRunTarget {
     }
 
     /**
-     * Reattaches to the run in the store, to log more to it.
+     * Reattaches to the run, to log more to it: on the tracking server its directory's {@code
+     * tracking-sent.json} names, else in the local store.
      *
-     * @throws ScorelabException if the store does not record the run
+     * @throws ScorelabException if neither records the run
      */
     TrackedRun reopen(TrainedRun trained) {
+        Path directory = trained.location().directory();
+        Optional<Map<String, String>> sent = TrackingSync.sent(directory);
+        if (sent.isPresent()) {
+            TrackingServer server = TrackingServer.of(sent.get().get("server"), System.getenv());
+            return new ServerTracker(server, ServerTracker.OnUnavailable.FAIL, directory, Duration.ofSeconds(10))
+                    .openRun(sent.get().get("run_id"), directory);
+        }
         String runId = trained.location().runId().orElseThrow(() -> new ScorelabException(
                 "no run in " + trackingRoot + " records " + trained.location().directory()
                         + " (use --tracking-root to point at its store)"));

@@ -76,6 +76,7 @@ class ServerTrackingIT {
             }
             assertThat(params).isEqualTo(localParams);
             assertThat(params.get("extra.api_key")).isEqualTo("[redacted]");
+            assertThat(run.getData().getTagsList()).noneMatch(tag -> tag.getValue().contains(SECRET));
 
             List<String> tags = new ArrayList<>(run.getData().getTagsList().stream().map(Service.RunTag::getKey)
                     .filter(key -> !key.equals("scorelab.origin_id") && !key.startsWith("mlflow.log-model"))
@@ -95,6 +96,15 @@ class ServerTrackingIT {
                     .contains("[redacted]");
         }
         assertThat(remote.out() + remote.err()).doesNotContain(SECRET);
+
+        // eval on the run's directory logs to the server's run, which tracking-sent.json names
+        Path remoteDir = onlyOutput(dir.resolve("remote/outputs"));
+        CliRun eval = CliRun.of("eval", remoteDir.toString(), "eval.samples=200");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        try (MlflowClient client = new MlflowClient(uri)) {
+            String runId = onlyRun(client, experiment).getInfo().getRunId();
+            assertThat(client.getMetricHistory(runId, "eval/mmd")).hasSize(2);
+        }
         try (Stream<Path> files = Files.walk(dir.resolve("remote/outputs"))) {
             assertThat(files.filter(p -> p.getFileName().toString().equals("tracking-spool"))).as("spool removed")
                     .isEmpty();

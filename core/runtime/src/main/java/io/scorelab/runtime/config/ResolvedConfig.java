@@ -25,6 +25,11 @@ public record ResolvedConfig(
         Path experimentFile,
         List<String> overrides) {
 
+    /** @return the command-line overrides as typed, the values of secret keys redacted */
+    public List<String> redactedOverrides() {
+        return SecretKeys.redactOverrides(overrides);
+    }
+
     /** @return the configuration as JSON, secrets redacted */
     public String renderJson() {
         return SecretKeys.redact(config).root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));

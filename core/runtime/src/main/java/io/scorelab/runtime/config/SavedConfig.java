@@ -8,8 +8,10 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import io.scorelab.api.ComponentKind;
 import io.scorelab.api.ScorelabException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,9 @@ public final class SavedConfig {
             defaults.put(kind.group(), config.getString(nameKey));
         }
         for (Override override : parsed) {
-            if (override.action() == Override.Action.SET && Groups.byGroup(override.key()).isPresent()) {
+            boolean adds = override.action() == Override.Action.ADD || override.action() == Override.Action.SET_OR_ADD;
+            if (adds || override.action() == Override.Action.SET && Groups.byGroup(override.key()).isPresent()) {
+                // a key the overrides add must not be in the experiment, which may hold only known keys
                 config = config.withoutPath(override.key());
             }
         }
@@ -67,6 +71,35 @@ public final class SavedConfig {
         }
         Config experiment = config.withValue("defaults", ConfigValueFactory.fromMap(defaults));
         return experiment.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    }
+
+    /**
+     * @param saved the run's {@code config.conf}
+     * @param overridesFile the run's {@code overrides.txt}
+     * @return {@code ++key=value} for each key the run's overrides added ({@code +key} or {@code
+     *     ++key}), valued as saved, to compose ahead of new overrides; empty if there is no such file
+     */
+    public static List<String> addedKeys(Path saved, Path overridesFile) {
+        if (!Files.isRegularFile(overridesFile) || !Files.isRegularFile(saved)) {
+            return List.of();
+        }
+        Config config = ConfigFactory.parseFile(saved.toFile());
+        List<String> added = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(overridesFile)) {
+                if (!line.startsWith("+")) {
+                    continue;
+                }
+                Override override = Override.parse(line.strip());
+                if (config.hasPath(override.key())) {
+                    added.add("++" + override.key() + "=" + config.getValue(override.key())
+                            .render(ConfigRenderOptions.concise()));
+                }
+            }
+        } catch (IOException e) {
+            throw new ScorelabException("cannot read " + overridesFile + ": " + e.getMessage(), e);
+        }
+        return added;
     }
 
     private static List<String> metricNames(ConfigValue list) {

@@ -40,6 +40,28 @@ public final class SecretKeys {
         return false;
     }
 
+    /**
+     * @param overrides command-line overrides as typed, for example {@code +data.api_key=abc}
+     * @return the same, with the value of each that sets a secret key replaced by {@value #REDACTED}
+     *     (an override that does not parse is kept as typed: it never reached a run)
+     */
+    public static List<String> redactOverrides(List<String> overrides) {
+        return overrides.stream().map(SecretKeys::redactOverride).toList();
+    }
+
+    private static String redactOverride(String text) {
+        int equals = text.indexOf('=');
+        if (equals < 0) {
+            return text;
+        }
+        try {
+            Override override = Override.parse(text);
+            return isSecret(override.key()) ? text.substring(0, equals + 1) + REDACTED : text;
+        } catch (io.scorelab.api.ScorelabException e) {
+            return text;
+        }
+    }
+
     /** @return the config with the value of every secret key replaced by {@value #REDACTED} */
     public static Config redact(Config config) {
         Config redacted = config;

@@ -98,7 +98,7 @@ public final class ExperimentRun {
         Path outputDirectory = this.outputDirectory != null ? createDirectory(this.outputDirectory)
                 : createOutputDirectory(Path.of(root.getString("output.dir")), experimentName);
         writeText(outputDirectory.resolve("config.conf"), config.render());
-        writeText(outputDirectory.resolve("overrides.txt"), String.join("\n", config.overrides()) + "\n");
+        writeText(outputDirectory.resolve("overrides.txt"), String.join("\n", config.redactedOverrides()) + "\n");
 
         String runName = tags.getOrDefault("mlflow.runName", experimentName + "/" + outputDirectory.getFileName());
         Map<String, String> runTags = new LinkedHashMap<>(Provenance.tags(config, registry, device, runName));

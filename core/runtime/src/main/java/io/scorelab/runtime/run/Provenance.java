@@ -36,7 +36,7 @@ final class Provenance {
         for (String metric : config.metrics()) {
             tag(tags, registry, ComponentKind.METRIC, metric);
         }
-        tags.put("scorelab.overrides", String.join(" ", config.overrides()));
+        tags.put("scorelab.overrides", String.join(" ", config.redactedOverrides()));
         tags.put("scorelab.djl.version", Engine.getDjlVersion());
         tags.put("scorelab.engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         tags.put("scorelab.device", device.toString());

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +64,10 @@ public final class TrainedRun implements AutoCloseable {
      */
     public static TrainedRun open(String target, List<String> overrides, LocalStoreReader store) {
         Location location = locate(target, store);
-        String experiment = SavedConfig.asExperiment(location.directory().resolve("config.conf"), overrides);
+        Path saved = location.directory().resolve("config.conf");
+        List<String> all = new ArrayList<>(SavedConfig.addedKeys(saved, location.directory().resolve("overrides.txt")));
+        all.addAll(overrides);
+        String experiment = SavedConfig.asExperiment(saved, all);
         Path file;
         try {
             file = Files.createTempFile("scorelab-recomposed-", ".conf");
@@ -73,8 +77,8 @@ public final class TrainedRun implements AutoCloseable {
         }
         try {
             PluginRegistry registry = PluginRegistry.discover(
-                    PluginRegistry.pluginDirectories(ConfigComposer.pluginDirectories(file, overrides)));
-            ResolvedConfig config = new ConfigComposer(registry).compose(file, overrides);
+                    PluginRegistry.pluginDirectories(ConfigComposer.pluginDirectories(file, all)));
+            ResolvedConfig config = new ConfigComposer(registry).compose(file, all);
             Options root = Options.of(config.config(), "");
             EngineSetup.configure(root.nonNegativeInt("threads"));
             Engine.getInstance().setRandomSeed((int) root.getLong("seed"));

@@ -10,6 +10,7 @@ import io.scorelab.api.Options;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ConfigComposer;
 import io.scorelab.runtime.config.ResolvedConfig;
+import io.scorelab.runtime.config.SecretKeys;
 import io.scorelab.runtime.plugin.ComponentFactory;
 import io.scorelab.runtime.plugin.PluginRegistry;
 import io.scorelab.runtime.tracking.RunStatus;
@@ -243,7 +244,7 @@ public final class Sweep {
                     .append(r.status()).append(',')
                     .append(r.exitCode() < 0 ? "" : Integer.toString(r.exitCode())).append(',')
                     .append(r.runId() == null ? "" : r.runId()).append(',')
-                    .append(quote(String.join(" ", r.job().overrides()))).append(',')
+                    .append(quote(String.join(" ", SecretKeys.redactOverrides(r.job().overrides())))).append(',')
                     .append(quote(r.job().outputDirectory().toString())).append(',')
                     .append(quote(r.message() == null ? "" : r.message().lines().findFirst().orElse("")))
                     .append('\n');

@@ -1,6 +1,7 @@
 package io.scorelab.runtime.sweep;
 
 import io.scorelab.api.JobResult;
+import io.scorelab.runtime.config.SecretKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ public record SweepResult(Path directory, String parentRunId, List<JobResult> re
                 result.status(),
                 result.exitCode() < 0 ? "-" : Integer.toString(result.exitCode()),
                 result.runId() == null ? "-" : result.runId(),
-                String.join(" ", result.job().overrides())
+                String.join(" ", SecretKeys.redactOverrides(result.job().overrides()))
             });
         }
         int[] widths = new int[5];

@@ -95,6 +95,11 @@ public final class ServerTracker implements Tracker {
 
     @Override
     public TrackedRun openRun(String runId) {
+        return openRun(runId, null);
+    }
+
+    @Override
+    public TrackedRun openRun(String runId, Path runDirectory) {
         Service.RunInfo info;
         try {
             info = server.getRun(runId).getInfo();
@@ -108,7 +113,8 @@ public final class ServerTracker implements Tracker {
         Spool.Header header = new Spool.Header(server.server().toString(), "", info.getRunName(), info.getStartTime(),
                 Map.of(), UUID.randomUUID().toString().replace("-", ""), info.getExperimentId(), runId,
                 info.getArtifactUri());
-        Spool spool = Spool.create(spoolRoot.resolve(header.spoolId()).resolve(Spool.DIRECTORY), header);
+        Path directory = runDirectory != null ? runDirectory : spoolRoot.resolve(header.spoolId());
+        Spool spool = Spool.create(directory.resolve(Spool.DIRECTORY), header);
         return new ServerRun(runId, info.getExperimentId(), spool, server, flushTimeout);
     }
 }

@@ -41,4 +41,15 @@ public interface Tracker {
      * @throws io.scorelab.api.ScorelabException if there is no such run or it was deleted
      */
     TrackedRun openRun(String runId);
+
+    /**
+     * Reattaches to a run that has a directory of its own, where a tracker that sends runs elsewhere
+     * keeps what it has not sent yet.
+     *
+     * @param runDirectory the run's directory
+     * @see #openRun(String)
+     */
+    default TrackedRun openRun(String runId, Path runDirectory) {
+        return openRun(runId);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SecretKeysTest {
@@ -27,5 +28,12 @@ class SecretKeysTest {
         assertThat(redacted.getString("data.api_key")).isEqualTo(SecretKeys.REDACTED);
         assertThat(redacted.getString("db.password")).isEqualTo(SecretKeys.REDACTED);
         assertThat(redacted.getString("data.name")).isEqualTo("gmm");
+    }
+
+    @Test
+    void overridesOfSecretKeysAreRedactedAsTyped() {
+        assertThat(SecretKeys.redactOverrides(List.of("+extra.api_key=abc", "++db.password='p w'", "trainer.lr=1e-3",
+                "not an override"))).containsExactly("+extra.api_key=[redacted]", "++db.password=[redacted]",
+                "trainer.lr=1e-3", "not an override");
     }
 }
