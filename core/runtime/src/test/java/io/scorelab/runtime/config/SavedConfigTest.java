@@ -12,12 +12,15 @@ class SavedConfigTest {
 
     @Test
     void keysARunAddedAreAddedAgainWhenItsConfigIsComposedAgain(@TempDir Path dir) throws Exception {
-        Path saved = Files.writeString(dir.resolve("config.conf"), "dataset.name = gmm, schedule.name = ve, architecture.name = mlp, loss.name = dsm, sampler.name = ode\n"
+        Path saved = Files.writeString(dir.resolve("config.conf"), "dataset.name = gmm, schedule.name = ve,"
+                + " architecture.name = mlp, loss.name = dsm, sampler.name = ode\n"
                 + "extra { api_key = \"[redacted]\", n = 3 }\ntrainer.lr = 0.1\n");
-        Path overrides = Files.writeString(dir.resolve("overrides.txt"), "+extra.api_key=x\n++extra.n=3\ntrainer.lr=0.1\n");
+        Path overrides = Files.writeString(dir.resolve("overrides.txt"),
+                "+extra.api_key=x\n++extra.n=3\ntrainer.lr=0.1\n");
         assertThat(SavedConfig.addedKeys(saved, overrides))
                 .containsExactly("++extra.api_key=\"[redacted]\"", "++extra.n=3");
-        assertThat(SavedConfig.asExperiment(saved, List.of("++extra.n=4"))).doesNotContain("n = 3").doesNotContain("n=3");
+        // the key an override adds again is left out of the experiment, which may hold only known keys
+        assertThat(SavedConfig.asExperiment(saved, List.of("++extra.n=4"))).doesNotContain("n = 3")
+                .doesNotContain("n=3");
     }
-
 }
