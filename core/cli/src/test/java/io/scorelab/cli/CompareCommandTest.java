@@ -6,6 +6,8 @@ import io.scorelab.runtime.tracking.LocalTracker;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.TrackedRun;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +59,13 @@ class CompareCommandTest {
     private CliRun compare(String... args) {
         List<String> all = new ArrayList<>(List.of("compare", "--tracking-root", dir.resolve("mlruns").toString(),
                 "--out", dir.resolve("out").toString()));
+        all.addAll(Arrays.asList(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    /** Runs compare without --tracking-root: the store comes from --tracking-uri. */
+    private CliRun compareAt(String... args) {
+        List<String> all = new ArrayList<>(List.of("compare", "--out", dir.resolve("out").toString()));
         all.addAll(Arrays.asList(args));
         return CliRun.of(all.toArray(String[]::new));
     }
@@ -116,6 +125,16 @@ class CompareCommandTest {
         assertThat(parentDir.resolve("artifacts/compare/compare-ablation-eval_mmd.png")).isNotEmptyFile();
     }
 
+    @Test
+    void aTrackingUriNamingADirectoryIsTheLocalStore() {
+        CliRun run = compareAt("--tracking-uri", dir.resolve("mlruns").toUri().toString(), "--experiment", "ablation",
+                "--metric", "eval/mmd", "--by", "loss.name", "--parent", parent);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("dsm           3        0  0.12     0.02  0.1  0.14  *",
+                "logged them as artifacts compare/ of run " + parent + ", which stays FINISHED");
+    }
+
     private static void assertUserError(CliRun run, String... fragments) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains(fragments).doesNotContain("Exception", "\tat ");
@@ -138,5 +157,23 @@ class CompareCommandTest {
         assertUserError(compare("--experiment", "ablation", "--metric", "eval/mmd", "--by", "loss.name",
                 "--lower-is-better", "--higher-is-better"), "mutually exclusive");
         assertThat(dir.resolve("out")).doesNotExist(); // nothing written when the command fails
+    }
+
+    @Test
+    void aServerThatIsNotThereOrNotAServerIsOneClearMessage() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // free once closed: nothing listens there
+        }
+        assertUserError(compareAt("--tracking-uri", "http://127.0.0.1:" + port, "--experiment", "ablation",
+                "--metric", "eval/mmd", "--by", "loss.name"),
+                "error: the tracking server http://127.0.0.1:" + port + " is unreachable (",
+                "trying to find experiment 'ablation'");
+        assertUserError(compareAt("--tracking-uri", "ftp://mlflow:21", "--experiment", "ablation",
+                "--metric", "eval/mmd", "--by", "loss.name"),
+                "error: tracking URI 'ftp://mlflow:21' is not a server: expected http://host:port");
+        assertUserError(compare("--tracking-uri", "http://127.0.0.1:" + port, "--experiment", "ablation",
+                "--metric", "eval/mmd", "--by", "loss.name"), "mutually exclusive");
+        assertThat(dir.resolve("out")).doesNotExist();
     }
 }

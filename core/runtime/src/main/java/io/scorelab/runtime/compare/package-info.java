@@ -5,6 +5,7 @@
  * io.scorelab.runtime.compare.ComparisonReport} writes it as Markdown, CSV and a PNG bar chart and
  * logs them into a sweep's parent run. Runs are read through {@link
  * io.scorelab.runtime.compare.RunSource}: {@link io.scorelab.runtime.compare.LocalRunSource} for the
- * local store (see docs/tracking.md).
+ * local store, {@link io.scorelab.runtime.compare.ServerRunSource} for a tracking server (see
+ * docs/tracking.md).
  */
 package io.scorelab.runtime.compare;

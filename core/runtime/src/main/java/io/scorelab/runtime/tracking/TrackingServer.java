@@ -97,7 +97,7 @@ public final class TrackingServer {
     }
 
     /** @return the MLflow Java client's view of the host and credentials */
-    BasicMlflowHostCreds hostCredentials() {
+    public BasicMlflowHostCreds hostCredentials() {
         String host = uri.toString();
         if (token != null) {
             return new BasicMlflowHostCreds(host, token);
