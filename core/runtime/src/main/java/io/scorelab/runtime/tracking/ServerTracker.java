@@ -73,7 +73,7 @@ public final class ServerTracker implements Tracker {
         Path directory = (runDirectory != null ? runDirectory : spoolRoot.resolve(spoolId)).resolve(Spool.DIRECTORY);
         Spool.Header header = new Spool.Header(server.server().toString(), experimentName, runName,
                 System.currentTimeMillis(), validTags, spoolId, null, null, null);
-        Spool spool = Spool.create(directory, header);
+        Spool spool = Spool.create(directory, header, runDirectory == null);
         try {
             header = new SpoolDrain(spool, server).createdRun();
         } catch (ServerUnavailableException e) {
@@ -114,7 +114,7 @@ public final class ServerTracker implements Tracker {
                 Map.of(), UUID.randomUUID().toString().replace("-", ""), info.getExperimentId(), runId,
                 info.getArtifactUri());
         Path directory = runDirectory != null ? runDirectory : spoolRoot.resolve(header.spoolId());
-        Spool spool = Spool.create(directory.resolve(Spool.DIRECTORY), header);
+        Spool spool = Spool.create(directory.resolve(Spool.DIRECTORY), header, runDirectory == null);
         return new ServerRun(runId, info.getExperimentId(), spool, server, flushTimeout);
     }
 }

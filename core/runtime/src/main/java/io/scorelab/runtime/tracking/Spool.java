@@ -73,13 +73,15 @@ final class Spool {
     }
 
     private final Path dir;
+    private final boolean standalone;
     private final Deque<SpoolEntry> unsent;
     private Header header;
     private long sent;
     private long staged;
 
-    private Spool(Path dir, Header header, Deque<SpoolEntry> unsent, long sent) {
+    private Spool(Path dir, boolean standalone, Header header, Deque<SpoolEntry> unsent, long sent) {
         this.dir = dir;
+        this.standalone = standalone;
         this.header = header;
         this.unsent = unsent;
         this.sent = sent;
@@ -88,9 +90,11 @@ final class Spool {
     /**
      * @param dir the spool's directory, which must not hold a spool yet
      * @param header the run's header
+     * @param standalone whether the directory holding the spool was made for it alone (a run
+     *     without a directory of its own), so that completing removes it too
      * @return an empty spool
      */
-    static Spool create(Path dir, Header header) {
+    static Spool create(Path dir, Header header, boolean standalone) {
         if (Files.exists(dir.resolve(HEADER))) {
             throw new ScorelabException(dir + " holds the spool of another run: send it first with 'scorelab tracking"
                     + " sync " + dir.getParent() + "', or remove it");
@@ -100,7 +104,7 @@ final class Spool {
         } catch (IOException e) {
             throw LocalTracker.failure("create", dir, e);
         }
-        Spool spool = new Spool(dir, header, new ArrayDeque<>(), 0);
+        Spool spool = new Spool(dir, standalone, header, new ArrayDeque<>(), 0);
         spool.header(header);
         spool.writeSent();
         return spool;
@@ -143,7 +147,7 @@ final class Spool {
                 }
             }
         }
-        return new Spool(dir, header, unsent, sent);
+        return new Spool(dir, false, header, unsent, sent);
     }
 
     Path directory() {
@@ -256,9 +260,14 @@ final class Spool {
 
     /**
      * Removes the spool, everything in it having reached the server, and leaves {@value #SENT_MARKER}
-     * beside it: the server and the run's id there.
+     * beside it: the server and the run's id there. A standalone spool's directory goes entirely.
      */
     synchronized void complete() {
+        if (standalone) {
+            delete();
+            LocalTracker.deleteQuietly(dir.getParent());
+            return;
+        }
         LocalTracker.replaceFile(dir.resolveSibling(SENT_MARKER), SpoolEntry.JSON.toJson(
                 Map.of("server", header.server(), "run_id", header.runId())), dir.getParent());
         delete();

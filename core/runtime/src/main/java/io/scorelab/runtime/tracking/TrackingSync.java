@@ -123,7 +123,7 @@ public final class TrackingSync {
             String parent = tags.remove("mlflow.parentRunId");
             Spool.Header header = new Spool.Header(server.toString(), experiment, run.runName(), run.startTime(),
                     Map.of(), run.runId(), null, null, null);
-            Spool spool = Spool.create(staging.resolve(Spool.DIRECTORY), header);
+            Spool spool = Spool.create(staging.resolve(Spool.DIRECTORY), header, true);
             SpoolDrain drain = new SpoolDrain(spool, connection);
             header = drain.createdRun();
             if (parent != null) {

@@ -20,7 +20,7 @@ class SpoolTest {
 
     private Spool spool() {
         return Spool.create(dir.resolve(Spool.DIRECTORY), new Spool.Header("http://127.0.0.1:1", "exp", "run", 7,
-                Map.of("a", "b"), "0123456789abcdef0123456789abcdef", null, null, null));
+                Map.of("a", "b"), "0123456789abcdef0123456789abcdef", null, null, null), false);
     }
 
     private static SpoolEntry.Batch metric(int step) {
