@@ -66,8 +66,9 @@ class ServerOutageIT {
         TrackedRun run = tracker.startRun("outage", "outage", Map.of("scorelab.test", "outage"), runDir);
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i < 150; i++) {
-            params.put("p" + i, Integer.toString(i)); // two log-batch requests: at most 100 params each
+            params.put("p" + i, Integer.toString(i)); // two log-batch requests at least: at most 100 params each
         }
+        params.put("long", "x".repeat(7000)); // over MLflow's 6000: recorded cut, the run goes on
         run.logParams(params);
         long step = 0;
         step = logFor(run, step, Duration.ofSeconds(2));
@@ -99,7 +100,9 @@ class ServerOutageIT {
             System.out.printf("outage test: %d metric points logged (%d while the server was away), %d on the"
                     + " server%n", step * METRICS.size(), whileAway * METRICS.size(), onServer);
             assertThat(whileAway).as("points logged while the server was away").isPositive();
-            assertThat(stored.getData().getParamsList()).hasSize(151);
+            assertThat(stored.getData().getParamsList()).hasSize(152);
+            assertThat(stored.getData().getParamsList()).filteredOn(p -> p.getKey().equals("long"))
+                    .singleElement().satisfies(p -> assertThat(p.getValue()).hasSize(6000));
             assertThat(stored.getData().getTagsList()).anyMatch(t -> t.getKey().equals("scorelab.outage"));
             assertThat(stored.getInfo().getStatus()).isEqualTo(Service.RunStatus.FINISHED);
             assertThat(ServerArtifacts.list(uri, run.runId()))
