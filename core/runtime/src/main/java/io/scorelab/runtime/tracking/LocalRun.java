@@ -77,11 +77,6 @@ final class LocalRun implements TrackedRun {
     }
 
     @Override
-    public void logMetric(String key, double value, long step) {
-        logMetric(key, value, step, System.currentTimeMillis());
-    }
-
-    @Override
     public synchronized void logMetric(String key, double value, long step, long timestampMillis) {
         checkOpen();
         EntityKey metric = EntityKey.of("metric", key);

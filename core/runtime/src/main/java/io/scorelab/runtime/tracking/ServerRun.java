@@ -68,11 +68,6 @@ final class ServerRun implements TrackedRun {
     }
 
     @Override
-    public void logMetric(String key, double value, long step) {
-        logMetric(key, value, step, System.currentTimeMillis());
-    }
-
-    @Override
     public synchronized void logMetric(String key, double value, long step, long timestampMillis) {
         checkOpen();
         EntityKey.of("metric", key);

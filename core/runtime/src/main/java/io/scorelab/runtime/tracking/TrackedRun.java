@@ -38,7 +38,9 @@ public interface TrackedRun extends AutoCloseable {
      * @param value the value; NaN and infinities are recorded as such
      * @param step the training step
      */
-    void logMetric(String key, double value, long step);
+    default void logMetric(String key, double value, long step) {
+        logMetric(key, value, step, System.currentTimeMillis());
+    }
 
     /**
      * Logs one point of a metric.
