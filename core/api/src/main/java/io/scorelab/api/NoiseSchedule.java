@@ -50,11 +50,16 @@ public interface NoiseSchedule {
     NDArray sampleTrainingTimes(NDManager manager, int n);
 
     /**
+     * A draw from the prior p_T, made from the next draw of the per-sample noise (x_T = sigma(T) z for
+     * the Gaussian priors), so that row r is the prior draw of sample noise.first() + r whatever the
+     * batch.
+     *
      * @param manager owns the result
      * @param shape the full shape (n, d...) of the batch
-     * @return a draw from the prior p_T
+     * @param noise the run's per-sample noise; this takes one draw of it
+     * @return a draw from the prior p_T, float32
      */
-    NDArray samplePrior(NDManager manager, Shape shape);
+    NDArray samplePrior(NDManager manager, Shape shape, SampleNoise noise);
 
     /** @return log p_T(x) of the prior, shape (n) */
     NDArray priorLogDensity(NDArray x);

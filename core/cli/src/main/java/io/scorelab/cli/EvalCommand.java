@@ -1,6 +1,9 @@
 package io.scorelab.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.typesafe.config.Config;
+import io.scorelab.api.Options;
+import io.scorelab.runtime.run.Evaluation;
 import io.scorelab.runtime.run.TrainedRun;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.TrackedRun;
@@ -31,8 +34,10 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (TrainedRun trained = run.open();
                 NDManager manager = trained.newManager()) {
-            int samples = trained.config().config().getInt("eval.samples");
-            Map<String, Double> values = trained.evaluation(true).run(trained.model(), manager, samples).values();
+            Config config = trained.config().config();
+            int samples = Options.of(config, "eval").positiveInt("samples");
+            Map<String, Double> values = trained.evaluation(true)
+                    .run(trained.model(), manager, Evaluation.noise(config), samples).values();
             String runId;
             try (TrackedRun tracked = run.reopen(trained)) {
                 values.forEach((key, value) -> tracked.logMetric(key, value, trained.step()));

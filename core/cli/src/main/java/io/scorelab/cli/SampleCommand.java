@@ -1,6 +1,9 @@
 package io.scorelab.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.typesafe.config.Config;
+import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.run.Evaluation;
 import io.scorelab.runtime.run.TrainedRun;
@@ -18,11 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code scorelab sample <run-dir | run id> [--n N] [--out DIR] [--log] [overrides...]}. */
+/**
+ * {@code scorelab sample <run-dir | run id> [--n N] [--first K] [--out DIR] [--log] [overrides...]}. Row r of
+ * the samples is sample K + r of the run's per-sample noise ({@code sample.seed}), so {@code --n 1 --first
+ * k} reproduces sample k of the run's evaluation.
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Sample from a trained run's checkpoint (EMA weights), with its sampler or another one.",
         footer = {"", "Examples:",
             "  scorelab sample outputs/quickstart/2026-11-23_10-00-00 --n 4000",
+            "  scorelab sample outputs/quickstart/2026-11-23_10-00-00 --n 1 --first 137   # sample 137 of the run's evaluation",
             "  scorelab sample 3f2a...e1 sampler=ode sampler.solver=rk45 --log"})
 final class SampleCommand implements Callable<Integer> {
 
@@ -32,8 +40,12 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     private TrainedRunTarget run;
 
-    @Option(names = "--n", defaultValue = "2000", description = "Number of samples (default: ${DEFAULT-VALUE}).")
-    private int n;
+    @Option(names = "--n", description = "Number of samples (default: the run's eval.samples).")
+    private Integer n;
+
+    @Option(names = "--first", description = "Index k of the first sample (default: the run's sample.first, 0):"
+            + " sample k is the same in any batch and alone.")
+    private Long first;
 
     @Option(names = "--out", description = "Directory for samples.npy/.csv/.png (default: <run>/sampled/<sampler>).")
     private Path out;
@@ -43,21 +55,32 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (n < 1) {
+        if (n != null && n < 1) {
             throw new ScorelabException("--n must be at least 1, got " + n);
+        }
+        if (first != null && (first < 0 || first >= SampleNoise.MAX_SAMPLES)) {
+            throw new ScorelabException("--first must be a sample index in [0, " + SampleNoise.MAX_SAMPLES + "), got "
+                    + first);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         try (TrainedRun trained = run.open();
                 NDManager manager = trained.newManager()) {
-            String sampler = trained.config().config().getString("sampler.name");
+            Config config = trained.config().config();
+            String sampler = config.getString("sampler.name");
+            int count = n != null ? n : Options.of(config, "eval").positiveInt("samples");
+            SampleNoise noise = Evaluation.noise(config);
+            if (first != null) {
+                noise = new SampleNoise(noise.seed(), first);
+            }
             Path directory = out != null ? out : trained.location().directory().resolve("sampled").resolve(sampler);
             Files.createDirectories(directory);
-            Evaluation.Result result = trained.evaluation(false).run(trained.model(), manager, n);
+            Evaluation.Result result = trained.evaluation(false).run(trained.model(), manager, noise, count);
             List<Path> files = Evaluation.writeSamples(directory, "samples", result.samples(), trained.dataset(), manager,
                     result.trajectory(), trained.model(), trained.schedule());
-            stdout.printf(Locale.ROOT, "%d samples with %s from %s (step %d): nfe %.0f, %.2f s%n", n, sampler,
-                    trained.checkpoint(), trained.step(), result.values().get("eval/nfe"),
-                    result.values().get("eval/sampling_seconds"));
+            stdout.printf(Locale.ROOT, "%d samples with %s from %s (step %d): nfe %.0f, %.2f s; samples %d to %d of"
+                    + " sample.seed %d%n", count, sampler, trained.checkpoint(), trained.step(),
+                    result.values().get("eval/nfe"), result.values().get("eval/sampling_seconds"), noise.first(),
+                    noise.first() + count - 1, noise.seed());
             files.forEach(file -> stdout.println("  " + file));
             if (log) {
                 try (TrackedRun tracked = run.reopen(trained)) {

@@ -1,17 +1,22 @@
 package io.scorelab.runtime.run;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.Config;
 import io.scorelab.api.Dataset;
 import io.scorelab.api.Metric;
 import io.scorelab.api.MetricInput;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.SampleResult.Trajectory;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
+import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.plot.FieldPlots;
 import io.scorelab.runtime.plot.ImageGrid;
 import io.scorelab.runtime.plot.NpyFile;
@@ -29,6 +34,12 @@ import java.util.Optional;
  * One evaluation of a model, at the end of a run or from a checkpoint ({@code scorelab eval}): n
  * samples from the chosen sampler, then every chosen metric on them ({@code eval/<key>}, plus
  * {@code eval/nfe} and {@code eval/sampling_seconds}).
+ *
+ * <p>The sampler's noise is per sample ({@link SampleNoise}): {@link #noise(Config)} makes it from the
+ * configuration's {@code sample.seed} (the run's {@code seed} by default), with the first sample
+ * numbered {@code sample.first} (0 by default). Sample k of an evaluation is then reproduced alone by
+ * {@code scorelab sample <run> --n 1 --first k}, and every evaluation of a run (every {@code
+ * eval.every} steps) starts from the same prior draws.
  */
 public final class Evaluation {
 
@@ -67,16 +78,31 @@ public final class Evaluation {
     public record Result(NDArray samples, Map<String, Double> values, Optional<Trajectory> trajectory) {}
 
     /**
+     * Samples with the noise of {@code sample.seed} = the seed the engine was given (the run's {@code
+     * seed}) and {@code sample.first} = 0, their defaults.
+     *
      * @param model the score model to sample from (the EMA weights)
      * @param manager owns the samples and everything the metrics make
      * @param n the number of samples
      * @return the samples and the values
      */
     public Result run(ScoreFunction model, NDManager manager, int n) {
+        Integer seed = Engine.getInstance().getSeed();
+        return run(model, manager, new SampleNoise(seed == null ? 0 : seed, 0), n);
+    }
+
+    /**
+     * @param model the score model to sample from (the EMA weights)
+     * @param manager owns the samples and everything the metrics make
+     * @param noise the sampler's per-sample noise, fresh: row r of the samples is sample noise.first() + r
+     * @param n the number of samples
+     * @return the samples and the values
+     */
+    public Result run(ScoreFunction model, NDManager manager, SampleNoise noise, int n) {
         Map<String, Double> values = new LinkedHashMap<>();
         long start = System.nanoTime();
         Shape shape = new Shape(n).addAll(dataset.exampleShape());
-        SampleResult result = sampler.sample(model, schedule, manager, shape);
+        SampleResult result = sampler.sample(model, schedule, noise, manager, shape);
         values.put("eval/nfe", (double) result.nfe());
         values.put("eval/sampling_seconds", (System.nanoTime() - start) / 1e9);
         for (Map.Entry<String, Metric> metric : metrics.entrySet()) {
@@ -86,6 +112,20 @@ public final class Evaluation {
             }
         }
         return new Result(result.samples(), values, result.trajectory());
+    }
+
+    /**
+     * @param config a run's resolved configuration
+     * @return fresh per-sample noise of its {@code sample.seed}, first sample {@code sample.first}
+     * @throws ScorelabException if sample.first is not an index in [0, 2^24)
+     */
+    public static SampleNoise noise(Config config) {
+        Options sample = Options.of(config, "sample");
+        long first = sample.getLong("first");
+        if (first < 0 || first >= SampleNoise.MAX_SAMPLES) {
+            throw sample.invalid("first", "the index of the first sample, an integer in [0, " + SampleNoise.MAX_SAMPLES + ")");
+        }
+        return new SampleNoise(sample.getLong("seed"), first);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.plugins.datasets.GaussianMixtureDataset;
@@ -116,7 +117,8 @@ class FieldPlotsTest {
         ScoreFunction model = (x, t) -> x.neg();
         Engine.getInstance().setRandomSeed(3);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = new EulerMaruyamaSampler(20, false).sample(model, schedule, manager, new Shape(100, 2));
+            SampleResult result = new EulerMaruyamaSampler(20, false).sample(model, schedule, new SampleNoise(3, 0), manager,
+                    new Shape(100, 2));
             var files = Evaluation.writeSamples(dir, "samples", result.samples(), data, manager, result.trajectory(),
                     model, schedule);
             assertThat(files).extracting(f -> f.getFileName().toString())

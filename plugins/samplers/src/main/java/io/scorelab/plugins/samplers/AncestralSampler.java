@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -22,7 +23,7 @@ import io.scorelab.api.ScorelabException;
  *   VE (alpha = 1):                         x &lt;- x_mean + (sigma_{i+1} / sigma_i) G_i z   (the posterior std of NCSN's chain)
  * </pre>
  *
- * With {@code denoise} the last step returns x_mean. Costs N score evaluations.
+ * With {@code denoise_last} the last step returns x_mean. Costs N score evaluations.
  */
 public final class AncestralSampler implements Sampler {
 
@@ -30,22 +31,23 @@ public final class AncestralSampler implements Sampler {
 
     @Inject
     AncestralSampler(@Named("sampler") Options options) {
-        this(options.positiveInt("steps"), options.getBoolean("denoise"));
+        this(options.positiveInt("steps"), options.getBoolean("denoise_last"));
     }
 
     /**
      * @param steps the number of levels N, at least 1 (a discrete schedule may return fewer)
-     * @param denoise whether the last step drops its noise
+     * @param denoiseLast whether the last step drops its noise
      */
-    public AncestralSampler(int steps, boolean denoise) {
+    public AncestralSampler(int steps, boolean denoiseLast) {
         if (steps < 1) {
             throw new ScorelabException("ancestral needs steps >= 1, got " + steps);
         }
-        this.loop = new PredictorCorrector(Predictor.ANCESTRAL, Corrector.NONE, steps, 0, 0, denoise);
+        this.loop = new PredictorCorrector(Predictor.ANCESTRAL, Corrector.NONE, steps, 0, 0, denoiseLast);
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
-        return loop.sample(model, schedule, manager, shape);
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
+        return loop.sample(model, schedule, noise, manager, shape);
     }
 }

@@ -7,6 +7,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -21,7 +22,7 @@ import io.scorelab.api.ScorelabException;
  *   x &lt;- x + (alpha_i / 2) s(x, t_i) + sqrt(alpha_i) z,   z ~ N(0, I),   alpha_i = eps sigma_i^2 / sigma_L^2,
  * </pre>
  *
- * then, with {@code denoise}, one Tweedie step to the posterior mean E[x_0 | x] (Tweedie 1956; exact
+ * then, with {@code denoise_last}, one Tweedie step to the posterior mean E[x_0 | x] (Tweedie 1956; exact
  * for the true score):
  *
  * <pre>
@@ -35,30 +36,30 @@ public final class AnnealedLangevinSampler implements Sampler {
 
     private final int stepsPerLevel;
     private final double stepLr;
-    private final boolean denoise;
+    private final boolean denoiseLast;
     private final int levels;
 
     @Inject
     AnnealedLangevinSampler(@Named("sampler") Options options) {
-        this(options.positiveInt("steps_per_level"), options.positiveDouble("step_lr"), options.getBoolean("denoise"),
-                readLevels(options));
+        this(options.positiveInt("steps_per_level"), options.positiveDouble("step_lr"),
+                options.getBoolean("denoise_last"), readLevels(options));
     }
 
     /**
      * @param stepsPerLevel the Langevin steps T at each level, at least 1
      * @param stepLr eps, the step size at the smallest level, positive
-     * @param denoise whether to end with a Tweedie denoising step
+     * @param denoiseLast whether to end with a Tweedie denoising step
      * @param levels the number of levels L asked of a continuous schedule, at least 2; a discrete schedule
      *     returns its own grid instead
      */
-    public AnnealedLangevinSampler(int stepsPerLevel, double stepLr, boolean denoise, int levels) {
+    public AnnealedLangevinSampler(int stepsPerLevel, double stepLr, boolean denoiseLast, int levels) {
         if (!(stepsPerLevel >= 1 && stepLr > 0 && Double.isFinite(stepLr) && levels >= 2)) {
             throw new ScorelabException("annealed_langevin needs steps_per_level >= 1, step_lr > 0 and levels >= 2, got "
                     + "steps_per_level = " + stepsPerLevel + ", step_lr = " + stepLr + ", levels = " + levels);
         }
         this.stepsPerLevel = stepsPerLevel;
         this.stepLr = stepLr;
-        this.denoise = denoise;
+        this.denoiseLast = denoiseLast;
         this.levels = levels;
     }
 
@@ -71,21 +72,22 @@ public final class AnnealedLangevinSampler implements Sampler {
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
         double[] times = schedule.discretization(levels);
         double lastTime = times[times.length - 1];
         double lastSigma = schedule.sigmaAt(lastTime);
-        ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = process.start(schedule.samplePrior(manager, shape), schedule.tMax());
+        ReverseProcess process = new ReverseProcess(model, schedule, noise, manager);
+        NDArray x = process.start(schedule.samplePrior(manager, shape, noise), schedule.tMax());
         for (double time : times) {
             double sigma = schedule.sigmaAt(time);
             double alpha = stepLr * sigma * sigma / (lastSigma * lastSigma);
             for (int i = 0; i < stepsPerLevel; i++) {
                 x = process.advance(x, time, y -> y.add(process.score(y, time).mul(alpha / 2))
-                        .add(y.getManager().randomNormal(0f, (float) Math.sqrt(alpha), y.getShape(), y.getDataType())));
+                        .add(process.noise(y).mul(Math.sqrt(alpha))));
             }
         }
-        if (denoise) {
+        if (denoiseLast) {
             x = process.advance(x, 0, y -> process.posteriorMean(y, lastTime));
         }
         return process.result(x);

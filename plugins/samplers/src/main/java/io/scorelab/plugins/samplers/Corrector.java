@@ -18,14 +18,16 @@ import java.util.List;
  * The Langevin corrector chooses its step so that the drift eps s is snr times as long as the noise
  * sqrt(2 eps) z (for r = 1: sqrt(eps / 2) ||s|| / ||z|| = snr); ALD (NCSN's annealed Langevin) takes the
  * same step from the noise level alone, as ||s|| is about sqrt(d) / sigma and ||z|| about sqrt(d). With
- * {@code mean} the step returns x_mean.
+ * {@code mean} the step returns x_mean. The Langevin corrector's batch-mean norms (score_sde's) couple the
+ * samples of a batch: a sample drawn alone meets the same noise but takes other steps; ALD's steps do not
+ * depend on the batch.
  */
 enum Corrector {
     LANGEVIN("langevin") {
         @Override
         NDArray step(ReverseProcess process, ForwardChain chain, int i, NDArray x, double snr, boolean mean) {
             NDArray score = process.score(x, chain.time(i));
-            NDArray noise = ReverseProcess.noise(x);
+            NDArray noise = process.noise(x);
             double r = chain.meanRatio(i) * chain.meanRatio(i);
             NDArray ratio = meanNorm(noise).div(meanNorm(score)).mul(snr);
             NDArray eps = ratio.square().mul(2 * r);
@@ -40,7 +42,7 @@ enum Corrector {
             double level = snr * chain.sigma(i);
             double eps = 2 * r * level * level;
             NDArray xMean = x.add(process.score(x, chain.time(i)).mul(eps));
-            return mean ? xMean : xMean.add(ReverseProcess.noise(x).mul(Math.sqrt(2 * eps)));
+            return mean ? xMean : xMean.add(process.noise(x).mul(Math.sqrt(2 * eps)));
         }
     },
     NONE("none") {

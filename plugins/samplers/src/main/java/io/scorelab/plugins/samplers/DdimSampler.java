@@ -7,6 +7,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -84,10 +85,11 @@ public final class DdimSampler implements Sampler {
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
         ForwardChain chain = ForwardChain.of(schedule, times(schedule));
-        ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = process.start(schedule.samplePrior(manager, shape), chain.time(0));
+        ReverseProcess process = new ReverseProcess(model, schedule, noise, manager);
+        NDArray x = process.start(schedule.samplePrior(manager, shape, noise), chain.time(0));
         for (int i = 0; i < chain.steps(); i++) {
             int level = i;
             x = process.advance(x, chain.time(level + 1), y -> step(process, chain, level, y));
@@ -105,7 +107,7 @@ public final class DdimSampler implements Sampler {
         double noise = eta * sigmaPrev / sigma * Math.sqrt(chain.stepVariance(i));
         double direction = Math.sqrt(Math.max(0, sigmaPrev * sigmaPrev - noise * noise));
         NDArray prev = x0.mul(chain.alpha(i + 1)).add(eps.mul(direction));
-        return noise > 0 ? prev.add(ReverseProcess.noise(x).mul(noise)) : prev;
+        return noise > 0 ? prev.add(process.noise(x).mul(noise)) : prev;
     }
 
     /** @return the S decreasing times of the spacing */

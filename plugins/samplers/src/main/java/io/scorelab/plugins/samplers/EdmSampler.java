@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -100,7 +101,8 @@ public final class EdmSampler implements Sampler {
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
         double lowest = schedule.sigmaAt(schedule.tMin());
         double highest = schedule.sigmaAt(schedule.tMax());
         if (Math.abs(schedule.alphaAt(schedule.tMin()) - 1) > UNIT || Math.abs(schedule.alphaAt(schedule.tMax()) - 1) > UNIT) {
@@ -115,8 +117,11 @@ public final class EdmSampler implements Sampler {
         }
         double[] levels = levels(bottom, top);
         double gamma = Math.min(churn / steps, Math.sqrt(2) - 1);
-        ReverseProcess process = new ReverseProcess(model, schedule, manager);
-        NDArray x = process.start(manager.randomNormal(0f, (float) top, shape, DataType.FLOAT32), schedule.timeOfSigma(top));
+        ReverseProcess process = new ReverseProcess(model, schedule, noise, manager);
+        NDArray x;
+        try (NDArray z = noise.normal(manager, shape, DataType.FLOAT32)) {
+            x = process.start(z.mul(top), schedule.timeOfSigma(top));
+        }
         for (int i = 0; i < steps; i++) {
             double level = levels[i];
             double next = levels[i + 1];
@@ -126,7 +131,7 @@ public final class EdmSampler implements Sampler {
             double nextTime = next > 0 ? schedule.timeOfSigma(next) : 0;
             x = process.advance(x, nextTime, y -> {
                 NDArray xHat = hat > level
-                        ? y.add(ReverseProcess.noise(y).mul(churnNoise * Math.sqrt(hat * hat - level * level)))
+                        ? y.add(process.noise(y).mul(churnNoise * Math.sqrt(hat * hat - level * level)))
                         : y;
                 NDArray d = process.score(xHat, hatTime).mul(-hat);
                 NDArray euler = xHat.add(d.mul(next - hat));

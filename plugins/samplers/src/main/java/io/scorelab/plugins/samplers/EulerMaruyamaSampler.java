@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -19,7 +20,7 @@ import io.scorelab.api.ScorelabException;
  *   x_mean = x - [f(x, t_i) - g(t_i)^2 s(x, t_i)] h_i,   x &lt;- x_mean + g(t_i) sqrt(h_i) z,   h_i = t_i - t_{i+1},
  * </pre>
  *
- * from x ~ p_T; with {@code denoise} the last step returns x_mean. Costs N score evaluations.
+ * from x ~ p_T; with {@code denoise_last} the last step returns x_mean. Costs N score evaluations.
  */
 public final class EulerMaruyamaSampler implements Sampler {
 
@@ -27,22 +28,23 @@ public final class EulerMaruyamaSampler implements Sampler {
 
     @Inject
     EulerMaruyamaSampler(@Named("sampler") Options options) {
-        this(options.positiveInt("steps"), options.getBoolean("denoise"));
+        this(options.positiveInt("steps"), options.getBoolean("denoise_last"));
     }
 
     /**
      * @param steps the number of time steps N, at least 1 (a discrete schedule may return fewer)
-     * @param denoise whether the last step drops its noise
+     * @param denoiseLast whether the last step drops its noise
      */
-    public EulerMaruyamaSampler(int steps, boolean denoise) {
+    public EulerMaruyamaSampler(int steps, boolean denoiseLast) {
         if (steps < 1) {
             throw new ScorelabException("euler_maruyama needs steps >= 1, got " + steps);
         }
-        this.loop = new PredictorCorrector(Predictor.EULER_MARUYAMA, Corrector.NONE, steps, 0, 0, denoise);
+        this.loop = new PredictorCorrector(Predictor.EULER_MARUYAMA, Corrector.NONE, steps, 0, 0, denoiseLast);
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
-        return loop.sample(model, schedule, manager, shape);
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
+        return loop.sample(model, schedule, noise, manager, shape);
     }
 }

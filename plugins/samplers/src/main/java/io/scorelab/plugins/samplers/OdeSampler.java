@@ -7,6 +7,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -24,8 +25,10 @@ import io.scorelab.api.ScorelabException;
  * deterministically. Fixed-step solvers ({@code euler}, {@code heun}, {@code rk4}) step between the
  * times of the schedule's discretization into {@code steps} intervals (uniform in t for ve, vp and
  * subvp); {@code rk45} chooses its own steps from T to t_eps (see {@link OdeSolver}). With {@code
- * denoise}, a last Tweedie step x &lt;- (x + sigma^2 s(x, t_eps)) / alpha(t_eps). Costs steps, 2 steps or 4
- * steps score evaluations (rk45: 2 + 6 per attempted step), plus one when denoising.
+ * denoise_last}, a last Tweedie step x &lt;- (x + sigma^2 s(x, t_eps)) / alpha(t_eps). Costs steps, 2
+ * steps or 4 steps score evaluations (rk45: 2 + 6 per attempted step), plus one when denoising. rk45's
+ * step size comes from the whole batch's error, so sample k drawn alone agrees with sample k of a batch
+ * only within the tolerance; the fixed-step solvers reproduce it exactly.
  */
 public final class OdeSampler implements Sampler {
 
@@ -33,12 +36,12 @@ public final class OdeSampler implements Sampler {
     private final int steps;
     private final double rtol;
     private final double atol;
-    private final boolean denoise;
+    private final boolean denoiseLast;
 
     @Inject
     OdeSampler(@Named("sampler") Options options) {
         this(options.oneOf("solver", OdeSolver.keys()), options.positiveInt("steps"), options.positiveDouble("rtol"),
-                options.positiveDouble("atol"), options.getBoolean("denoise"));
+                options.positiveDouble("atol"), options.getBoolean("denoise_last"));
     }
 
     /**
@@ -46,9 +49,9 @@ public final class OdeSampler implements Sampler {
      * @param steps the number of fixed steps, at least 1 (ignored by rk45)
      * @param rtol the relative tolerance of rk45, positive
      * @param atol the absolute tolerance of rk45, positive
-     * @param denoise whether to end with a Tweedie step at t_eps
+     * @param denoiseLast whether to end with a Tweedie step at t_eps
      */
-    public OdeSampler(String solver, int steps, double rtol, double atol, boolean denoise) {
+    public OdeSampler(String solver, int steps, double rtol, double atol, boolean denoiseLast) {
         if (!OdeSolver.keys().contains(solver)) {
             throw new ScorelabException("ode: no solver '" + solver + "'; solvers: " + String.join(", ", OdeSolver.keys()));
         }
@@ -60,12 +63,13 @@ public final class OdeSampler implements Sampler {
         this.steps = steps;
         this.rtol = rtol;
         this.atol = atol;
-        this.denoise = denoise;
+        this.denoiseLast = denoiseLast;
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
-        NDArray prior = schedule.samplePrior(manager, shape);
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
+        NDArray prior = schedule.samplePrior(manager, shape, noise);
         SampleResult result = flow(model, schedule, prior);
         prior.close();
         return result;
@@ -82,7 +86,7 @@ public final class OdeSampler implements Sampler {
                 : new double[] {schedule.tMax(), schedule.tMin()};
         process.start(prior, times[0]);
         NDArray x = solver.solve(process::probabilityFlow, prior, times, rtol, atol, manager, process::reached).y();
-        if (denoise) {
+        if (denoiseLast) {
             x = process.advance(x, 0, y -> process.posteriorMean(y, times[times.length - 1]));
         }
         return process.result(x);

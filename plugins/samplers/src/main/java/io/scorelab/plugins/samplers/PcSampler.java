@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -27,8 +28,10 @@ import java.util.List;
  *
  * {@code auto} picks score_sde's choice for the schedule: reverse_diffusion with the langevin corrector
  * for variance-exploding schedules (alpha = 1), euler_maruyama with no corrector otherwise (VP,
- * sub-VP, DDPM). With {@code denoise} the last update returns its mean. Costs N (K + 1) score
- * evaluations (N K with predictor none, N with corrector none).
+ * sub-VP, DDPM). With {@code denoise_last} the last update returns its mean. Costs N (K + 1) score
+ * evaluations (N K with predictor none, N with corrector none). The langevin corrector's batch-mean norms
+ * couple the samples of a batch, so there sample k drawn alone differs from sample k of a batch (see
+ * {@link io.scorelab.api.Sampler}); every other combination reproduces it exactly.
  */
 public final class PcSampler implements Sampler {
 
@@ -39,13 +42,13 @@ public final class PcSampler implements Sampler {
     private final String corrector;
     private final int correctorSteps;
     private final double snr;
-    private final boolean denoise;
+    private final boolean denoiseLast;
 
     @Inject
     PcSampler(@Named("sampler") Options options) {
         this(options.positiveInt("steps"), options.oneOf("predictor", withAuto(Predictor.keys())),
                 options.oneOf("corrector", withAuto(Corrector.keys())), options.positiveInt("corrector_steps"),
-                options.positiveDouble("snr"), options.getBoolean("denoise"));
+                options.positiveDouble("snr"), options.getBoolean("denoise_last"));
     }
 
     /**
@@ -54,9 +57,10 @@ public final class PcSampler implements Sampler {
      * @param corrector auto, langevin, ald or none
      * @param correctorSteps K, the corrector steps at each level, at least 1
      * @param snr the corrector's signal-to-noise ratio, positive
-     * @param denoise whether the last update drops its noise
+     * @param denoiseLast whether the last update drops its noise
      */
-    public PcSampler(int steps, String predictor, String corrector, int correctorSteps, double snr, boolean denoise) {
+    public PcSampler(
+            int steps, String predictor, String corrector, int correctorSteps, double snr, boolean denoiseLast) {
         if (!withAuto(Predictor.keys()).contains(predictor) || !withAuto(Corrector.keys()).contains(corrector)) {
             throw new ScorelabException("pc: no predictor '" + predictor + "' or no corrector '" + corrector
                     + "'; predictors: " + String.join(", ", withAuto(Predictor.keys()))
@@ -71,7 +75,7 @@ public final class PcSampler implements Sampler {
         this.corrector = corrector;
         this.correctorSteps = correctorSteps;
         this.snr = snr;
-        this.denoise = denoise;
+        this.denoiseLast = denoiseLast;
     }
 
     private static List<String> withAuto(List<String> keys) {
@@ -82,8 +86,9 @@ public final class PcSampler implements Sampler {
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
-        return loop(schedule).sample(model, schedule, manager, shape);
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
+        return loop(schedule).sample(model, schedule, noise, manager, shape);
     }
 
     /** @return the loop with auto resolved for this schedule */
@@ -93,6 +98,6 @@ public final class PcSampler implements Sampler {
                 : varianceExploding ? Predictor.REVERSE_DIFFUSION : Predictor.EULER_MARUYAMA;
         Corrector c = !corrector.equals(AUTO) ? Corrector.of(corrector)
                 : varianceExploding ? Corrector.LANGEVIN : Corrector.NONE;
-        return new PredictorCorrector(p, c, steps, correctorSteps, snr, denoise);
+        return new PredictorCorrector(p, c, steps, correctorSteps, snr, denoiseLast);
     }
 }

@@ -28,7 +28,7 @@ enum Predictor {
             NDArray g2 = process.diffusionSquared(x, t);
             NDArray reverseDrift = process.drift(x, t).sub(process.score(x, t).mul(g2));
             NDArray xMean = x.sub(reverseDrift.mul(h));
-            return mean ? xMean : xMean.add(ReverseProcess.noise(x).mul(g2.mul(h).sqrt()));
+            return mean ? xMean : xMean.add(process.noise(x).mul(g2.mul(h).sqrt()));
         }
     },
     REVERSE_DIFFUSION("reverse_diffusion") {
@@ -36,7 +36,7 @@ enum Predictor {
         NDArray step(ReverseProcess process, ForwardChain chain, int i, NDArray x, boolean mean) {
             double variance = chain.stepVariance(i);
             NDArray xMean = x.mul(2 - chain.meanRatio(i)).add(process.score(x, chain.time(i)).mul(variance));
-            return mean ? xMean : xMean.add(ReverseProcess.noise(x).mul(Math.sqrt(variance)));
+            return mean ? xMean : xMean.add(process.noise(x).mul(Math.sqrt(variance)));
         }
     },
     ANCESTRAL("ancestral") {
@@ -50,7 +50,7 @@ enum Predictor {
             double std = chain.varianceExploding()
                     ? chain.sigma(i + 1) * Math.sqrt(variance) / chain.sigma(i)
                     : Math.sqrt(variance);
-            return xMean.add(ReverseProcess.noise(x).mul(std));
+            return xMean.add(process.noise(x).mul(std));
         }
     },
     NONE("none") {

@@ -6,6 +6,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -22,7 +23,7 @@ import io.scorelab.api.ScorelabException;
  * </pre>
  *
  * which is f_i = 0, G_i^2 = sigma_i^2 - sigma_{i+1}^2 for VE and f_i = (sqrt(1 - beta_i) - 1) x, G_i^2 =
- * beta_i for VP. With {@code denoise} the last step returns x_mean. Costs N score evaluations.
+ * beta_i for VP. With {@code denoise_last} the last step returns x_mean. Costs N score evaluations.
  */
 public final class ReverseDiffusionSampler implements Sampler {
 
@@ -30,22 +31,23 @@ public final class ReverseDiffusionSampler implements Sampler {
 
     @Inject
     ReverseDiffusionSampler(@Named("sampler") Options options) {
-        this(options.positiveInt("steps"), options.getBoolean("denoise"));
+        this(options.positiveInt("steps"), options.getBoolean("denoise_last"));
     }
 
     /**
      * @param steps the number of levels N, at least 1 (a discrete schedule may return fewer)
-     * @param denoise whether the last step drops its noise
+     * @param denoiseLast whether the last step drops its noise
      */
-    public ReverseDiffusionSampler(int steps, boolean denoise) {
+    public ReverseDiffusionSampler(int steps, boolean denoiseLast) {
         if (steps < 1) {
             throw new ScorelabException("reverse_diffusion needs steps >= 1, got " + steps);
         }
-        this.loop = new PredictorCorrector(Predictor.REVERSE_DIFFUSION, Corrector.NONE, steps, 0, 0, denoise);
+        this.loop = new PredictorCorrector(Predictor.REVERSE_DIFFUSION, Corrector.NONE, steps, 0, 0, denoiseLast);
     }
 
     @Override
-    public SampleResult sample(ScoreFunction model, NoiseSchedule schedule, NDManager manager, Shape shape) {
-        return loop.sample(model, schedule, manager, shape);
+    public SampleResult sample(
+            ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager, Shape shape) {
+        return loop.sample(model, schedule, noise, manager, shape);
     }
 }

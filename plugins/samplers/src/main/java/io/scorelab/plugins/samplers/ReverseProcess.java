@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import java.util.Arrays;
@@ -21,21 +22,31 @@ import java.util.function.UnaryOperator;
  *
  * and Tweedie's posterior mean E[x_0 | x_t = x] = (x + sigma(t)^2 s(x, t)) / alpha(t). Every example
  * of a batch is at the same time t. The run keeps the path of its first samples (see {@link
- * TrajectoryRecorder}): it starts at the prior draw, and every update names the time it reaches.
+ * TrajectoryRecorder}): it starts at the prior draw, and every update names the time it reaches. Its
+ * noise z ~ N(0, I) is the next draw of the run's per-sample noise, so that row r of every draw belongs
+ * to the same sample whatever the batch (see {@link SampleNoise}).
  */
 final class ReverseProcess {
 
     private final ScoreFunction model;
     private final NoiseSchedule schedule;
+    private final SampleNoise noise;
     private final NDManager manager;
     private final TrajectoryRecorder trajectory;
     private int evaluations;
 
-    ReverseProcess(ScoreFunction model, NoiseSchedule schedule, NDManager manager) {
+    /** A run that draws its noise, and its prior, from {@code noise}. */
+    ReverseProcess(ScoreFunction model, NoiseSchedule schedule, SampleNoise noise, NDManager manager) {
         this.model = model;
         this.schedule = schedule;
+        this.noise = noise;
         this.manager = manager;
         this.trajectory = new TrajectoryRecorder(manager);
+    }
+
+    /** A deterministic run, which draws no noise (a likelihood's probability flow). */
+    ReverseProcess(ScoreFunction model, NoiseSchedule schedule, NDManager manager) {
+        this(model, schedule, null, manager);
     }
 
     /** @return the prior draw x, kept as the first state of the trajectory at time t */
@@ -105,9 +116,12 @@ final class ReverseProcess {
         return x.add(score(x, t).mul(sigma * sigma)).div(schedule.alphaAt(t));
     }
 
-    /** @return z ~ N(0, I) shaped like x, from the engine's generator on x's device */
-    static NDArray noise(NDArray x) {
-        return x.getManager().randomNormal(0f, 1f, x.getShape(), x.getDataType());
+    /** @return z ~ N(0, I) shaped like x, in x's type and manager: the next draw of the per-sample noise */
+    NDArray noise(NDArray x) {
+        if (noise == null) {
+            throw new IllegalStateException("a deterministic reverse process draws no noise");
+        }
+        return noise.normal(x.getManager(), x.getShape(), x.getDataType());
     }
 
     /** @return the time t for every example of x, shape (n), in x's type (t is not rounded to float32 first) */

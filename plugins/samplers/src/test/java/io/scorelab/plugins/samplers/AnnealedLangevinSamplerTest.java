@@ -3,7 +3,6 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.AnalyticDensity;
 import io.scorelab.api.Modes;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.plugins.datasets.GaussianMixtureDataset;
@@ -55,9 +55,9 @@ class AnnealedLangevinSamplerTest {
         GeometricSchedule schedule = new GeometricSchedule(0.01, 10, 10);
         AnnealedLangevinSampler sampler = new AnnealedLangevinSampler(100, 1e-4, true, 10);
         int n = 2000;
-        Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = sampler.sample(exactScore(gmm, schedule), schedule, manager, new Shape(n, 2));
+            SampleResult result = sampler.sample(exactScore(gmm, schedule), schedule, new SampleNoise(7, 0), manager,
+                    new Shape(n, 2));
             assertThat(result.nfe()).isEqualTo(10 * 100 + 1);
             assertThat(result.samples().getShape()).isEqualTo(new Shape(n, 2));
             double[] stats = frequenciesAndSpread(result.samples().toFloatArray(), gmm.modes().orElseThrow());
@@ -87,9 +87,9 @@ class AnnealedLangevinSamplerTest {
         GeometricSchedule schedule = new GeometricSchedule(1, 20, 10);
         AnnealedLangevinSampler sampler = new AnnealedLangevinSampler(400, 0.1, false, 10);
         int n = 2000;
-        Engine.getInstance().setRandomSeed(3);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = sampler.sample(exactScore(twoModes, schedule), schedule, manager, new Shape(n, 2));
+            SampleResult result = sampler.sample(exactScore(twoModes, schedule), schedule, new SampleNoise(3, 0), manager,
+                    new Shape(n, 2));
             assertThat(result.nfe()).isEqualTo(4000);
             double[] stats = frequenciesAndSpread(result.samples().toFloatArray(), twoModes.modes().orElseThrow());
             // 4 binomial standard errors sqrt(0.8 * 0.2 / n) = 0.036.
@@ -118,10 +118,10 @@ class AnnealedLangevinSamplerTest {
         }
         variance /= Math.pow(1 + 1e-4, 2);
         int n = 20_000;
-        Engine.getInstance().setRandomSeed(13);
         try (NDManager manager = NDManager.newBaseManager()) {
             ScoreFunction standardNormal = (x, t) -> x.div(schedule.sigma(t).square().add(1).reshape(-1, 1)).neg();
-            NDArray samples = sampler.sample(standardNormal, schedule, manager, new Shape(n, 2)).samples();
+            NDArray samples = sampler.sample(standardNormal, schedule, new SampleNoise(13, 0), manager, new Shape(n, 2))
+                    .samples();
             double sampleVariance = samples.toType(DataType.FLOAT64, false).square().mean().getDouble();
             // The samples are exactly Gaussian with mean 0: the variance estimate from 2n coordinates has
             // relative standard error sqrt(2 / (2 n)); 4 of them is 2.8 %.
@@ -140,7 +140,7 @@ class AnnealedLangevinSamplerTest {
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             SampleResult result = new AnnealedLangevinSampler(3, 1e-4, true, 10)
-                    .sample(recording, schedule, manager, new Shape(4, 2));
+                    .sample(recording, schedule, new SampleNoise(0, 0), manager, new Shape(4, 2));
             assertThat(result.nfe()).isEqualTo(31).isEqualTo(times.size());
             double[] grid = schedule.discretization(10);
             for (int i = 0; i < 30; i++) {
@@ -154,7 +154,7 @@ class AnnealedLangevinSamplerTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             SampleResult result = new AnnealedLangevinSampler(2, 1e-4, false, 10)
-                    .sample(recording, schedule, manager, new Shape(4, 2));
+                    .sample(recording, schedule, new SampleNoise(0, 0), manager, new Shape(4, 2));
             assertThat(result.nfe()).isEqualTo(20);
         }
     }

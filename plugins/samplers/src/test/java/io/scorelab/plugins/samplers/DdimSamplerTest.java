@@ -3,11 +3,11 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.plugins.schedules.GeometricSchedule;
 import io.scorelab.plugins.schedules.VeSchedule;
@@ -77,9 +77,8 @@ class DdimSamplerTest {
         double abP = ap * ap;
         double posterior = Math.sqrt((1 - abP) / (1 - abT)) * Math.sqrt(1 - abT / abP);
         int n = 20_000;
-        Engine.getInstance().setRandomSeed(12);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ReverseProcess process = new ReverseProcess((x, t) -> x.zerosLike(), VP, manager);
+            ReverseProcess process = new ReverseProcess((x, t) -> x.zerosLike(), VP, new SampleNoise(12, 0), manager);
             NDArray noise = new DdimSampler(2, 1, "linspace").step(process, chain, 0, manager.zeros(new Shape(n, 1)));
             double std = noise.toType(DataType.FLOAT64, false).square().mean().sqrt().getDouble();
             assertThat(std).isCloseTo(posterior, within(0.02 * posterior));
@@ -92,11 +91,10 @@ class DdimSamplerTest {
         DiagonalGaussian standard = new DiagonalGaussian(new double[] {0, 0}, new double[] {1, 1});
         int n = 10;
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(13);
-            SampleResult result = new DdimSampler(1, 1, "trailing").sample(standard.score(VP), VP, manager, new Shape(n, 2));
+            SampleResult result = new DdimSampler(1, 1, "trailing").sample(standard.score(VP), VP, new SampleNoise(13, 0),
+                    manager, new Shape(n, 2));
             assertThat(result.nfe()).isEqualTo(1);
-            Engine.getInstance().setRandomSeed(13);
-            float[] prior = VP.samplePrior(manager, new Shape(n, 2)).toFloatArray();
+            float[] prior = VP.samplePrior(manager, new Shape(n, 2), new SampleNoise(13, 0)).toFloatArray();
             float[] out = result.samples().toFloatArray();
             for (int i = 0; i < 2 * n; i++) {
                 // x + sigma_T^2 s = (1 - sigma_T^2) x cancels in float32: 1 - sigma_T^2 = alpha_T^2 = 4.4e-5 carries a

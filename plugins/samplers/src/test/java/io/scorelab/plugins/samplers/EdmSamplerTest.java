@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.api.ScorelabException;
@@ -55,7 +55,7 @@ class EdmSamplerTest {
         };
         EdmSampler sampler = deterministic(6);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = sampler.sample(recording, VE, manager, new Shape(2, 2));
+            SampleResult result = sampler.sample(recording, VE, new SampleNoise(0, 0), manager, new Shape(2, 2));
             assertThat(result.nfe()).isEqualTo(11).isEqualTo(sigmas.size());
             double[] levels = sampler.levels(VE.sigmaAt(1e-5), 50);
             for (int k = 0; k < sigmas.size(); k++) {
@@ -70,7 +70,7 @@ class EdmSamplerTest {
     /**
      * For Gaussian data N(mu, v) the ODE is linear: d(x - mu)/dsigma = sigma (x - mu) / (v + sigma^2). So every sample
      * is x_N - mu = c (x_0 - mu), with c the same Heun recursion run on the number 1; x_0 is drawn again with the
-     * same seed. This checks Algorithm 2 step by step, including the Euler-only last step (t_N = 0 gives Tweedie's
+     * same noise. This checks Algorithm 2 step by step, including the Euler-only last step (t_N = 0 gives Tweedie's
      * x + t^2 s). With 18 steps the output variance c^2 (v + sigma_max^2) is 1.0782 v for v = 0.25 instead of v (an
      * independent float64 run of the same recursion gave 1.07825): EDM's discretization error at 18 steps.
      */
@@ -95,10 +95,10 @@ class EdmSamplerTest {
         assertThat(gains[0] * gains[0] * (0.25 + 2500)).isCloseTo(0.25 * 1.07825, within(0.25 * 1e-4));
         int n = 100;
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(21);
-            float[] out = sampler.sample(data.score(VE), VE, manager, new Shape(n, 2)).samples().toFloatArray();
-            Engine.getInstance().setRandomSeed(21);
-            float[] start = manager.randomNormal(0f, 50f, new Shape(n, 2), DataType.FLOAT32).toFloatArray();
+            float[] out = sampler.sample(data.score(VE), VE, new SampleNoise(21, 0), manager, new Shape(n, 2)).samples()
+                    .toFloatArray();
+            float[] start = new SampleNoise(21, 0).normal(manager, new Shape(n, 2), DataType.FLOAT32).mul(50f)
+                    .toFloatArray();
             for (int i = 0; i < 2 * n; i++) {
                 int j = i % 2;
                 double expected = data.mean()[j] + gains[j] * (start[i] - data.mean()[j]);
@@ -118,7 +118,7 @@ class EdmSamplerTest {
         };
         EdmSampler sampler = new EdmSampler(4, 7, 1, 0.05, 10, 1, Double.NaN, Double.NaN);
         try (NDManager manager = NDManager.newBaseManager()) {
-            sampler.sample(recording, VE, manager, new Shape(2, 2));
+            sampler.sample(recording, VE, new SampleNoise(0, 0), manager, new Shape(2, 2));
         }
         double[] levels = sampler.levels(VE.sigmaAt(1e-5), 50);
         double gamma = 1 / 4.0;
@@ -134,7 +134,7 @@ class EdmSamplerTest {
                     .sample((x, t) -> {
                         top.add(VE.sigmaAt(t.getFloat(0)));
                         return x.zerosLike();
-                    }, VE, manager, new Shape(2, 2));
+                    }, VE, new SampleNoise(0, 0), manager, new Shape(2, 2));
         }
         assertThat(top.get(0)).isCloseTo(50, within(1e-3));
         assertThat(top.get(2)).isCloseTo(levels[1] * Math.sqrt(2), within(1e-4 * levels[1]));
@@ -144,11 +144,12 @@ class EdmSamplerTest {
     void schedulesWithAlphaBelowOneAreRefused() {
         NoiseSchedule vp = new VpSchedule(0.1, 20, 1e-3, 1e-5);
         try (NDManager manager = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> deterministic(5).sample((x, t) -> x, vp, manager, new Shape(2, 2)))
+            assertThatThrownBy(() -> deterministic(5).sample((x, t) -> x, vp, new SampleNoise(0, 0), manager,
+                    new Shape(2, 2)))
                     .isInstanceOf(ScorelabException.class)
                     .hasMessageContaining("alpha(t) = 1");
-            assertThatThrownBy(() -> new EdmSampler(5, 7, 0, 0, INF, 1, 0.001, 80).sample((x, t) -> x, VE, manager,
-                    new Shape(2, 2)))
+            assertThatThrownBy(() -> new EdmSampler(5, 7, 0, 0, INF, 1, 0.001, 80).sample((x, t) -> x, VE,
+                    new SampleNoise(0, 0), manager, new Shape(2, 2)))
                     .isInstanceOf(ScorelabException.class)
                     .hasMessageContaining("sampler.sigma_min = 0.001");
         }

@@ -3,11 +3,11 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.plugins.schedules.VeSchedule;
@@ -58,10 +58,10 @@ class GaussianTargetTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("samplers")
     void drawsTheGaussian(String name, Sampler sampler, NoiseSchedule schedule) {
-        Engine.getInstance().setRandomSeed(11);
         double[] x;
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = sampler.sample(DATA.score(schedule), schedule, manager, new Shape(N, 2));
+            SampleResult result = sampler.sample(DATA.score(schedule), schedule, new SampleNoise(11, 0), manager,
+                    new Shape(N, 2));
             x = result.samples().toType(DataType.FLOAT64, false).toDoubleArray();
         }
         double[] mean = new double[2];

@@ -3,12 +3,12 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.ScoreFunction;
 import io.scorelab.plugins.schedules.SubVpSchedule;
@@ -94,9 +94,8 @@ class PredictorCorrectorTest {
     /** @return the standard deviation of x_new - x_mean over 20000 one-dimensional steps from x = 0 */
     private static double noiseStd(Predictor predictor, NoiseSchedule schedule, double[] grid) {
         int n = 20_000;
-        Engine.getInstance().setRandomSeed(2);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ReverseProcess process = new ReverseProcess((x, t) -> x.zerosLike(), schedule, manager);
+            ReverseProcess process = new ReverseProcess((x, t) -> x.zerosLike(), schedule, new SampleNoise(2, 0), manager);
             NDArray x = manager.zeros(new Shape(n, 1));
             NDArray next = predictor.step(process, ForwardChain.of(schedule, grid), 0, x, false);
             return next.toType(DataType.FLOAT64, false).square().mean().sqrt().getDouble();
@@ -140,10 +139,9 @@ class PredictorCorrectorTest {
         double snr = 0.16;
         double[] grid = {0.6, 0.2};
         double a = VP.alphaAt(0.6) / VP.alphaAt(0.2);
-        Engine.getInstance().setRandomSeed(9);
         try (NDManager manager = NDManager.newBaseManager()) {
             ScoreFunction constant = (x, t) -> x.getManager().create(new float[] {3, 4}).reshape(1, 2).repeat(0, n);
-            ReverseProcess process = new ReverseProcess(constant, VP, manager);
+            ReverseProcess process = new ReverseProcess(constant, VP, new SampleNoise(9, 0), manager);
             ForwardChain chain = ForwardChain.of(VP, grid);
             NDArray x = manager.zeros(new Shape(n, 2));
             double langevin = Corrector.LANGEVIN.step(process, chain, 0, x, snr, true).getFloat(0, 0) / 3.0;
@@ -164,7 +162,7 @@ class PredictorCorrectorTest {
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             SampleResult result = new PcSampler(4, "reverse_diffusion", "ald", 2, 0.16, true)
-                    .sample(recording, VP, manager, new Shape(3, 2));
+                    .sample(recording, VP, new SampleNoise(0, 0), manager, new Shape(3, 2));
             assertThat(result.nfe()).isEqualTo(4 * 3).isEqualTo(times.size());
             double[] grid = VP.discretization(4);
             for (int k = 0; k < times.size(); k++) {
@@ -190,7 +188,8 @@ class PredictorCorrectorTest {
         assertThat(loop.corrector()).isEqualTo(corrector);
         try (NDManager manager = NDManager.newBaseManager()) {
             DiagonalGaussian data = new DiagonalGaussian(new double[] {0, 0}, new double[] {1, 1});
-            assertThat(sampler.sample(data.score(schedule), schedule, manager, new Shape(4, 2)).nfe()).isEqualTo(nfe);
+            assertThat(sampler.sample(data.score(schedule), schedule, new SampleNoise(0, 0), manager, new Shape(4, 2)).nfe())
+                    .isEqualTo(nfe);
         }
     }
 
@@ -199,7 +198,7 @@ class PredictorCorrectorTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             DiagonalGaussian data = new DiagonalGaussian(new double[] {0, 0}, new double[] {1, 1});
             SampleResult result = new PcSampler(7, "none", "langevin", 3, 0.16, false)
-                    .sample(data.score(VE), VE, manager, new Shape(4, 2));
+                    .sample(data.score(VE), VE, new SampleNoise(0, 0), manager, new Shape(4, 2));
             assertThat(result.nfe()).isEqualTo(21);
         }
     }

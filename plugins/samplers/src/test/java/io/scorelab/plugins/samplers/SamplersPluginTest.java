@@ -17,6 +17,7 @@ import io.scorelab.api.ComponentKind;
 import io.scorelab.api.Metric;
 import io.scorelab.api.Options;
 import io.scorelab.api.Plugin;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.autograd.PtAutograd;
@@ -97,11 +98,11 @@ class SamplersPluginTest {
     @Test
     void anOverrideChangesTheCost() {
         Sampler sampler = create("annealed_langevin",
-                ConfigFactory.parseString("sampler.steps_per_level = 50, sampler.denoise = false")
+                ConfigFactory.parseString("sampler.steps_per_level = 50, sampler.denoise_last = false")
                         .withFallback(defaults("annealed_langevin")));
         try (NDManager manager = NDManager.newBaseManager()) {
-            int nfe = sampler.sample((x, t) -> x.zerosLike(), new GeometricSchedule(0.01, 10, 10), manager,
-                    new Shape(2, 2)).nfe();
+            int nfe = sampler.sample((x, t) -> x.zerosLike(), new GeometricSchedule(0.01, 10, 10), new SampleNoise(0, 0),
+                    manager, new Shape(2, 2)).nfe();
             assertThat(nfe).isEqualTo(10 * 50);
         }
     }
@@ -111,7 +112,7 @@ class SamplersPluginTest {
         "annealed_langevin | sampler.steps_per_level = 0 | sampler.steps_per_level | expected a positive integer",
         "annealed_langevin | sampler.step_lr = 0         | sampler.step_lr         | expected a positive number",
         "annealed_langevin | sampler.step_lr = fast      | sampler.step_lr         | expected a number",
-        "annealed_langevin | sampler.denoise = maybe     | sampler.denoise         | expected a boolean (true or false)",
+        "annealed_langevin | sampler.denoise_last = maybe | sampler.denoise_last   | expected a boolean (true or false)",
         "annealed_langevin | sampler.levels = 1          | sampler.levels          | expected an integer >= 2",
         "langevin          | sampler.sigma = 0           | sampler.sigma           | expected a positive number",
         "langevin          | sampler.step_size = -1      | sampler.step_size       | expected a positive number",

@@ -3,13 +3,13 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.SampleResult.Trajectory;
 import io.scorelab.api.Sampler;
@@ -34,9 +34,12 @@ class TrajectoryTest {
     private static final NoiseSchedule VE = new VeSchedule(0.01, 50, 1e-5);
     private static final NoiseSchedule VP = new VpSchedule(0.1, 20, 1e-3, 1e-5);
 
-    /** Draws the prior as the sampler does, from the same seed. */
+    /** The seed of the samplers' noise. */
+    private static final long SEED = 5;
+
+    /** Draws the prior as the sampler does, from the same noise. */
     private static BiFunction<NDManager, Shape, NDArray> prior(NoiseSchedule schedule) {
-        return schedule::samplePrior;
+        return (manager, shape) -> schedule.samplePrior(manager, shape, new SampleNoise(SEED, 0));
     }
 
     /** The expected number of states is worked by hand from the rule above for each sampler's U. */
@@ -60,7 +63,7 @@ class TrajectoryTest {
                 // U = 10 Heun steps: 11. EDM draws N(0, sigma_max^2) itself.
                 Arguments.of("edm", new EdmSampler(10, 7, 10, 0.05, 20, 1.007, Double.NaN, Double.NaN), VE,
                         (BiFunction<NDManager, Shape, NDArray>) (manager, shape) ->
-                                manager.randomNormal(0f, 50f, shape, DataType.FLOAT32), 11));
+                                new SampleNoise(SEED, 0).normal(manager, shape, DataType.FLOAT32).mul(50f), 11));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,10 +72,8 @@ class TrajectoryTest {
             BiFunction<NDManager, Shape, NDArray> prior, int states) {
         Shape shape = new Shape(100, 2);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(5);
             float[] start = prior.apply(manager, shape).get(new NDIndex("0:64")).toFloatArray();
-            Engine.getInstance().setRandomSeed(5);
-            SampleResult result = sampler.sample(DATA.score(schedule), schedule, manager, shape);
+            SampleResult result = sampler.sample(DATA.score(schedule), schedule, new SampleNoise(SEED, 0), manager, shape);
             Trajectory trajectory = result.trajectory().orElseThrow();
             assertThat(trajectory.states().getShape()).isEqualTo(new Shape(states, 64, 2));
             assertThat(trajectory.times()).hasSize(states);
@@ -92,8 +93,8 @@ class TrajectoryTest {
         int steps = 1000;
         double[] grid = VP.discretization(steps);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = new EulerMaruyamaSampler(steps, false).sample(DATA.score(VP), VP, manager,
-                    new Shape(16, 2));
+            SampleResult result = new EulerMaruyamaSampler(steps, false).sample(DATA.score(VP), VP, new SampleNoise(SEED, 0),
+                    manager, new Shape(16, 2));
             Trajectory trajectory = result.trajectory().orElseThrow();
             assertThat(manager.getManagedArrays()).containsExactlyInAnyOrder(result.samples(), trajectory.states());
             assertThat(trajectory.states().getShape()).isEqualTo(new Shape(33, 16, 2));
@@ -109,8 +110,8 @@ class TrajectoryTest {
     @Test
     void rk45KeepsItsAcceptedSteps() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = new OdeSampler("rk45", 1, 1e-5, 1e-5, true).sample(DATA.score(VP), VP, manager,
-                    new Shape(8, 2));
+            SampleResult result = new OdeSampler("rk45", 1, 1e-5, 1e-5, true).sample(DATA.score(VP), VP,
+                    new SampleNoise(SEED, 0), manager, new Shape(8, 2));
             double[] times = result.trajectory().orElseThrow().times();
             assertThat(times[0]).isEqualTo(VP.tMax());
             assertThat(times[times.length - 2]).isCloseTo(VP.tMin(), within(1e-12));

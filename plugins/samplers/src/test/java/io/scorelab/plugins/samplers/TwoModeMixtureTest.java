@@ -3,12 +3,12 @@ package io.scorelab.plugins.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.AnalyticDensity;
 import io.scorelab.api.NoiseSchedule;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.SampleResult;
 import io.scorelab.api.Sampler;
 import io.scorelab.api.ScoreFunction;
@@ -33,9 +33,8 @@ class TwoModeMixtureTest {
     private static double heavyFraction(Sampler sampler) {
         AnalyticDensity density = MIXTURE.density().orElseThrow();
         ScoreFunction exact = (x, t) -> density.score(x, VE.sigma(t));
-        Engine.getInstance().setRandomSeed(17);
         try (NDManager manager = NDManager.newBaseManager()) {
-            SampleResult result = sampler.sample(exact, VE, manager, new Shape(N, 2));
+            SampleResult result = sampler.sample(exact, VE, new SampleNoise(17, 0), manager, new Shape(N, 2));
             double mean = MIXTURE.modes().orElseThrow().means()[0][0];
             return result.samples().get(":, 0").mul(Math.signum(mean)).gt(0).toType(DataType.FLOAT64, false)
                     .mean().getDouble();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
 
 /**
@@ -141,8 +142,8 @@ abstract class DiscreteSchedule implements NoiseSchedule {
     }
 
     @Override
-    public NDArray samplePrior(NDManager manager, Shape shape) {
-        return GaussianPrior.sample(manager, shape, 1.0);
+    public NDArray samplePrior(NDManager manager, Shape shape, SampleNoise noise) {
+        return GaussianPrior.sample(manager, shape, 1.0, noise);
     }
 
     @Override

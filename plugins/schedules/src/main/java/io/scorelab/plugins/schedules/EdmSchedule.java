@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
 
 /**
@@ -110,8 +111,8 @@ public final class EdmSchedule implements NoiseSchedule {
     }
 
     @Override
-    public NDArray samplePrior(NDManager manager, Shape shape) {
-        return GaussianPrior.sample(manager, shape, sigmaMax);
+    public NDArray samplePrior(NDManager manager, Shape shape, SampleNoise noise) {
+        return GaussianPrior.sample(manager, shape, sigmaMax, noise);
     }
 
     @Override

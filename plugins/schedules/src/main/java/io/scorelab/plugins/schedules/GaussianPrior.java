@@ -4,14 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.scorelab.api.SampleNoise;
 
 /** The isotropic Gaussian prior N(0, s^2 I) that every schedule here ends in. */
 final class GaussianPrior {
 
     private GaussianPrior() {}
 
-    static NDArray sample(NDManager manager, Shape shape, double std) {
-        return manager.randomNormal(0f, (float) std, shape, DataType.FLOAT32);
+    /** @return s z in float32, z the next draw of the per-sample noise */
+    static NDArray sample(NDManager manager, Shape shape, double std, SampleNoise noise) {
+        try (NDArray z = noise.normal(manager, shape, DataType.FLOAT32)) {
+            return z.mul(std);
+        }
     }
 
     /** log N(x; 0, s^2 I) = -||x||^2 / (2 s^2) - (d / 2) ln(2 pi s^2), per example. */

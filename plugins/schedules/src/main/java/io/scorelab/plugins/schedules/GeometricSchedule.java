@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
 
 /**
@@ -115,8 +116,8 @@ public final class GeometricSchedule implements NoiseSchedule {
     }
 
     @Override
-    public NDArray samplePrior(NDManager manager, Shape shape) {
-        return continuous.samplePrior(manager, shape);
+    public NDArray samplePrior(NDManager manager, Shape shape, SampleNoise noise) {
+        return continuous.samplePrior(manager, shape, noise);
     }
 
     @Override

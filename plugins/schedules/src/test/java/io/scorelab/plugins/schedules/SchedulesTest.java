@@ -20,7 +20,9 @@ import io.scorelab.api.ComponentKind;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.Options;
 import io.scorelab.api.Plugin;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,34 @@ class SchedulesTest {
             assertThat(ve[0]).isCloseTo(-5.0 / (2 * 2500) - Math.log(2 * Math.PI * 2500), within(1e-12));
             assertThat(vp[0]).isCloseTo(-2.5 - Math.log(2 * Math.PI), within(1e-12));
             assertThat(vp[1]).isCloseTo(-Math.log(2 * Math.PI), within(1e-12));
+        }
+    }
+
+    /**
+     * The prior draw is sigma(T) z with z one draw of the per-sample noise: ve's N(0, 50^2 I), vp's and ddpm's
+     * N(0, I), edm's N(0, 80^2 I), geometric's N(0, 10^2 I); row r is sample first + r in any batch. Scaling a
+     * float32 z by sigma(T) is one rounding: 1e-6 relative.
+     */
+    @Test
+    void thePriorIsSigmaMaxTimesOneDrawOfThePerSampleNoise() {
+        Map<NoiseSchedule, Double> tops = Map.of(new VeSchedule(0.01, 50, 1e-5), 50.0, new VpSchedule(0.1, 20, 1e-3, 1e-5),
+                1.0, new DdpmSchedule(1e-4, 0.02, 1000), 1.0, new EdmSchedule(0.002, 80, 7, -1.2, 1.2), 80.0,
+                new GeometricSchedule(0.01, 10, 10), 10.0);
+        Shape shape = new Shape(6, 3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] z = new SampleNoise(4, 0).normal(manager, shape, DataType.FLOAT32).toFloatArray();
+            tops.forEach((schedule, top) -> {
+                SampleNoise noise = new SampleNoise(4, 0);
+                NDArray prior = schedule.samplePrior(manager, shape, noise);
+                assertThat(noise.draws()).isEqualTo(1);
+                assertThat(prior.getDataType()).isEqualTo(DataType.FLOAT32);
+                float[] values = prior.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    assertThat((double) values[i]).isCloseTo(top * z[i], within(1e-6 * top * Math.abs(z[i])));
+                }
+                float[] tail = schedule.samplePrior(manager, new Shape(2, 3), new SampleNoise(4, 4)).toFloatArray();
+                assertThat(tail).containsExactly(Arrays.copyOfRange(values, 12, 18));
+            });
         }
     }
 
