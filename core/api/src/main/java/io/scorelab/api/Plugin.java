@@ -21,7 +21,7 @@ public interface Plugin extends Module {
      * The version of this API. A plugin built against another major version is refused; bump it
      * whenever an SPI changes incompatibly.
      */
-    int API_VERSION = 1;
+    int API_VERSION = 2;
 
     /** @return a short name for listings, for example {@code "scorelab-losses"} */
     String name();

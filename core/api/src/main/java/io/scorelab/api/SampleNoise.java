@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.lang.ref.Cleaner;
 
 /**
  * Standard normal noise for a batch of samples that gives every sample its own stream: row r of a
@@ -36,9 +37,11 @@ import ai.djl.ndarray.types.Shape;
  * per sample and at most 2^20 elements per sample.
  *
  * <p>A SampleNoise counts its draws, so one instance serves one sampler run: a fresh instance with the
- * same seed and first sample repeats the run's noise exactly.
+ * same seed and first sample repeats the run's noise exactly. It computes up to 64 draws of a shape
+ * ahead in one block (the engine's cost per operation, not per number, dominates small draws), held
+ * by a manager of its own: close it when the run is done (it is also freed when collected).
  */
-public final class SampleNoise {
+public final class SampleNoise implements AutoCloseable {
 
     /** Samples are numbered 0 to 2^24 - 1. */
     public static final long MAX_SAMPLES = 1L << 24;
@@ -51,10 +54,24 @@ public final class SampleNoise {
     private static final long DRAW_STRIDE = 1L << 20;
     private static final long HALF = 1L << 32;
 
+    /** At most this many draws are computed ahead, in one block. */
+    static final long BLOCK_DRAWS = 64;
+    /** A block holds about this many numbers at most (at least one draw). */
+    static final long BLOCK_ELEMENTS = 1L << 20;
+    /** Frees a block's memory when a SampleNoise that was not closed is collected. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final long seed;
     private final long first;
     private final long key;
     private long draws;
+    private NDManager blockManager;
+    private Cleaner.Cleanable cleanup;
+    private NDArray block;
+    private Shape blockShape;
+    private long blockNext;
+    /** Blocks grow 1, 2, 4, ... draws up to {@link #BLOCK_DRAWS}: a sampler of few draws computes few ahead. */
+    private long ahead = 1;
 
     /**
      * @param seed the seed; different seeds give different keys
@@ -109,27 +126,75 @@ public final class SampleNoise {
             throw new ScorelabException("a sampler asked for more than " + MAX_DRAWS + " noise draws per sample, the"
                     + " most per-sample noise can give");
         }
-        long draw = draws++;
-        long pairs = (elements + 1) / 2;
-        NDArray result;
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray samples = scope.arange((int) first, (int) (first + n), 1, DataType.INT64).reshape(n, 1);
-            NDArray slots = scope.arange(0, (int) (2 * pairs), 1, DataType.INT64).reshape(1, 2 * pairs);
-            NDArray counters = samples.muli(SAMPLE_STRIDE).addi(draw * DRAW_STRIDE).add(slots);
-            NDArray uniform = squares(counters, key).addi(0.5).divi((double) HALF).reshape(n, pairs, 2);
-            counters.close();
-            NDArray radius = uniform.get(new NDIndex(":, :, 0")).log().muli(-2).sqrt();
-            NDArray angle = uniform.get(new NDIndex(":, :, 1")).muli(2 * Math.PI);
-            uniform.close();
-            NDArray normals = NDArrays.stack(new NDList(radius.mul(angle.cos()), radius.mul(angle.sin())), 2)
-                    .reshape(n, 2 * pairs);
-            if (2 * pairs > elements) {
-                normals = normals.get(new NDIndex(":, :{}", elements));
+        synchronized (this) {
+            if (block == null || !shape.equals(blockShape) || type != block.getDataType()
+                    || !manager.getDevice().equals(block.getDevice()) || blockNext == block.getShape().get(0)) {
+                refill(manager, shape, type);
             }
-            result = normals.reshape(shape).toType(type, false);
-            result.attach(manager);
+            NDArray draw = block.get(blockNext++);
+            draw.attach(manager);
+            draws++;
+            return draw;
         }
-        return result;
+    }
+
+    /**
+     * Computes the next draws of this shape at once, up to {@link #BLOCK_DRAWS} of them (fewer for the
+     * first blocks, see {@link #ahead}) and about
+     * {@link #BLOCK_ELEMENTS} numbers in all: the engine's per-operation cost is paid once per block
+     * rather than once per draw. The values are those of the draws one at a time.
+     */
+    private void refill(NDManager manager, Shape shape, DataType type) {
+        if (blockManager == null || !blockManager.getDevice().equals(manager.getDevice())) {
+            closeBlocks();
+            blockManager = manager.getEngine().newBaseManager(manager.getDevice());
+            cleanup = CLEANER.register(this, blockManager::close);
+        }
+        if (block != null) {
+            block.close();
+        }
+        long n = shape.get(0);
+        long elements = n == 0 ? 0 : shape.size() / n;
+        long perDraw = Math.max(1, shape.size());
+        long count = Math.max(1, Math.min(Math.min(ahead, BLOCK_ELEMENTS / perDraw), MAX_DRAWS - draws));
+        ahead = Math.min(2 * ahead, BLOCK_DRAWS);
+        long pairs = (elements + 1) / 2;
+        try (NDManager scope = blockManager.newSubManager()) {
+            NDArray samples = scope.arange((int) first, (int) (first + n), 1, DataType.INT64).reshape(1, n, 1);
+            NDArray drawIndex = scope.arange((int) draws, (int) (draws + count), 1, DataType.INT64).reshape(count, 1, 1);
+            NDArray slots = scope.arange(0, (int) (2 * pairs), 1, DataType.INT64).reshape(1, 1, 2 * pairs);
+            NDArray counters = samples.muli(SAMPLE_STRIDE).add(drawIndex.muli(DRAW_STRIDE)).add(slots);
+            NDArray uniform = squares(counters, key).addi(0.5).divi((double) HALF).reshape(count, n, pairs, 2);
+            counters.close();
+            NDArray radius = uniform.get(new NDIndex(":, :, :, 0")).log().muli(-2).sqrt();
+            NDArray angle = uniform.get(new NDIndex(":, :, :, 1")).muli(2 * Math.PI);
+            uniform.close();
+            NDArray normals = NDArrays.stack(new NDList(radius.mul(angle.cos()), radius.mul(angle.sin())), 3)
+                    .reshape(count, n, 2 * pairs);
+            if (2 * pairs > elements) {
+                normals = normals.get(new NDIndex(":, :, :{}", elements));
+            }
+            block = normals.reshape(new Shape(count).addAll(shape)).toType(type, false);
+            block.attach(blockManager);
+        }
+        blockShape = shape;
+        blockNext = 0;
+    }
+
+    /** Frees the draws computed ahead; the noise stays usable (the next draw computes a new block). */
+    @Override
+    public synchronized void close() {
+        closeBlocks();
+    }
+
+    private void closeBlocks() {
+        block = null;
+        blockShape = null;
+        if (cleanup != null) {
+            cleanup.clean();
+            cleanup = null;
+        }
+        blockManager = null;
     }
 
     /**

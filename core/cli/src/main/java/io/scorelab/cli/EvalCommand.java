@@ -3,6 +3,7 @@ package io.scorelab.cli;
 import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.runtime.run.Evaluation;
 import io.scorelab.runtime.run.TrainedRun;
 import io.scorelab.runtime.tracking.RunStatus;
@@ -36,8 +37,10 @@ final class EvalCommand implements Callable<Integer> {
                 NDManager manager = trained.newManager()) {
             Config config = trained.config().config();
             int samples = Options.of(config, "eval").positiveInt("samples");
-            Map<String, Double> values = trained.evaluation(true)
-                    .run(trained.model(), manager, Evaluation.noise(config), samples).values();
+            Map<String, Double> values;
+            try (SampleNoise noise = Evaluation.noise(config)) {
+                values = trained.evaluation(true).run(trained.model(), manager, noise, samples).values();
+            }
             String runId;
             try (TrackedRun tracked = run.reopen(trained)) {
                 values.forEach((key, value) -> tracked.logMetric(key, value, trained.step()));

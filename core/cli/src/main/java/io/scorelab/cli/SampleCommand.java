@@ -68,19 +68,20 @@ final class SampleCommand implements Callable<Integer> {
             Config config = trained.config().config();
             String sampler = config.getString("sampler.name");
             int count = n != null ? n : Options.of(config, "eval").positiveInt("samples");
-            SampleNoise noise = Evaluation.noise(config);
-            if (first != null) {
-                noise = new SampleNoise(noise.seed(), first);
-            }
+            SampleNoise configured = Evaluation.noise(config);
             Path directory = out != null ? out : trained.location().directory().resolve("sampled").resolve(sampler);
             Files.createDirectories(directory);
-            Evaluation.Result result = trained.evaluation(false).run(trained.model(), manager, noise, count);
+            long firstSample = first == null ? configured.first() : first;
+            Evaluation.Result result;
+            try (SampleNoise noise = first == null ? configured : new SampleNoise(configured.seed(), first)) {
+                result = trained.evaluation(false).run(trained.model(), manager, noise, count);
+            }
             List<Path> files = Evaluation.writeSamples(directory, "samples", result.samples(), trained.dataset(), manager,
                     result.trajectory(), trained.model(), trained.schedule());
             stdout.printf(Locale.ROOT, "%d samples with %s from %s (step %d): nfe %.0f, %.2f s; samples %d to %d of"
                     + " sample.seed %d%n", count, sampler, trained.checkpoint(), trained.step(),
-                    result.values().get("eval/nfe"), result.values().get("eval/sampling_seconds"), noise.first(),
-                    noise.first() + count - 1, noise.seed());
+                    result.values().get("eval/nfe"), result.values().get("eval/sampling_seconds"), firstSample,
+                    firstSample + count - 1, configured.seed());
             files.forEach(file -> stdout.println("  " + file));
             if (log) {
                 try (TrackedRun tracked = run.reopen(trained)) {

@@ -28,7 +28,7 @@ class CliTest {
         assertThat(help.out()).contains("run", "plugins");
         CliRun version = CliRun.of("--version");
         assertThat(version.exitCode()).isZero();
-        assertThat(version.out()).contains("scorelab", "API version 1");
+        assertThat(version.out()).contains("scorelab", "API version 2");
     }
 
     @Test

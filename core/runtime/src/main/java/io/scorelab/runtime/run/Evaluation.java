@@ -1,6 +1,5 @@
 package io.scorelab.runtime.run;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -76,20 +75,6 @@ public final class Evaluation {
      * @param trajectory the sampler's intermediate states of the first samples, if it recorded them
      */
     public record Result(NDArray samples, Map<String, Double> values, Optional<Trajectory> trajectory) {}
-
-    /**
-     * Samples with the noise of {@code sample.seed} = the seed the engine was given (the run's {@code
-     * seed}) and {@code sample.first} = 0, their defaults.
-     *
-     * @param model the score model to sample from (the EMA weights)
-     * @param manager owns the samples and everything the metrics make
-     * @param n the number of samples
-     * @return the samples and the values
-     */
-    public Result run(ScoreFunction model, NDManager manager, int n) {
-        Integer seed = Engine.getInstance().getSeed();
-        return run(model, manager, new SampleNoise(seed == null ? 0 : seed, 0), n);
-    }
 
     /**
      * @param model the score model to sample from (the EMA weights)

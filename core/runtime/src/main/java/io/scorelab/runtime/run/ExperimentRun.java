@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.scorelab.api.Options;
+import io.scorelab.api.SampleNoise;
 import io.scorelab.api.ScorelabException;
 import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.engine.EngineSetup;
@@ -222,8 +223,9 @@ public final class ExperimentRun {
         Evaluation evaluation = new Evaluation(
                 components.dataset(), components.schedule(), components.sampler(), components.metrics());
         Map<String, Double> values;
-        try (NDManager manager = trainer.newManager()) {
-            Evaluation.Result result = evaluation.run(trainer.emaModel(), manager, n);
+        try (NDManager manager = trainer.newManager();
+                SampleNoise noise = Evaluation.noise(config.config())) {
+            Evaluation.Result result = evaluation.run(trainer.emaModel(), manager, noise, n);
             values = result.values();
             values.forEach((key, value) -> run.logMetric(key, value, step));
             if (artifacts != null) {
