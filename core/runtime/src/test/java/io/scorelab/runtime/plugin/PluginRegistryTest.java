@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.scorelab.api.ComponentKind;
+import io.scorelab.api.Plugin;
 import io.scorelab.api.ScorelabException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,8 +61,8 @@ class PluginRegistryTest {
         assertThatThrownBy(() -> PluginRegistry.discover(List.of(dir)))
                 .isInstanceOf(ScorelabException.class)
                 .hasMessageContaining("plugin future")
-                .hasMessageContaining("was built for scorelab API version 2")
-                .hasMessageContaining("provides API version 1");
+                .hasMessageContaining("was built for scorelab API version " + (Plugin.API_VERSION + 1))
+                .hasMessageContaining("provides API version " + Plugin.API_VERSION);
     }
 
     @Test
