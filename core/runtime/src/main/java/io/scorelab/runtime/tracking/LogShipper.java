@@ -25,7 +25,7 @@ final class LogShipper {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long FIRST_BACKOFF_MILLIS = 1000;
     /** How long the thread lingers after an op for more, so that ops logged together go in one batch. */
-    private static final long LINGER_MILLIS = 100;
+    private static final long LINGER_MILLIS = 1000;
     private static final long POLL_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
 
