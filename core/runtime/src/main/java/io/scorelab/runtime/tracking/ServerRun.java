@@ -108,7 +108,13 @@ final class ServerRun implements TrackedRun {
                 return;
             }
             ended = true;
-            shipper.submit(new SpoolEntry.End(status, System.currentTimeMillis()));
+            try {
+                shipper.submit(new SpoolEntry.End(status, System.currentTimeMillis()));
+            } catch (ScorelabException e) {
+                // The spool could not be written; the sender said so when it stopped. Ending must not throw.
+                LOG.error("Run {} could not record its end: {}", runId, e.getMessage());
+                return;
+            }
         }
         if (!shipper.finish(flushTimeout)) {
             Path runDirectory = spool.directory().getParent();
