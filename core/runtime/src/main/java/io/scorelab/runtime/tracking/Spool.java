@@ -265,7 +265,6 @@ final class Spool {
     synchronized void complete() {
         if (standalone) {
             delete();
-            LocalTracker.deleteQuietly(dir.getParent());
             return;
         }
         LocalTracker.replaceFile(dir.resolveSibling(SENT_MARKER), SpoolEntry.JSON.toJson(
@@ -273,12 +272,15 @@ final class Spool {
         delete();
     }
 
-    /** Removes the spool's directory. */
+    /** Removes the spool's directory, and the directory made for a standalone spool. */
     synchronized void delete() {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(LocalTracker::deleteQuietly);
         } catch (IOException e) {
             throw LocalTracker.failure("remove", dir, e);
+        }
+        if (standalone) {
+            LocalTracker.deleteQuietly(dir.getParent());
         }
     }
 
