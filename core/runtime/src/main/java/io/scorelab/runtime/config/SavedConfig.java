@@ -43,6 +43,7 @@ public final class SavedConfig {
         } catch (ConfigException e) {
             throw new ScorelabException("cannot read the run's configuration: " + e.getMessage(), e);
         }
+        config = renamedKeys(config);
         List<Override> parsed = overrides.stream().map(Override::parse).toList();
         Map<String, String> defaults = new LinkedHashMap<>();
         for (ComponentKind kind : Groups.CHOSEN) {
@@ -100,6 +101,21 @@ public final class SavedConfig {
             throw new ScorelabException("cannot read " + overridesFile + ": " + e.getMessage(), e);
         }
         return added;
+    }
+
+    /** Keys renamed since a run was saved, old to new. */
+    private static final Map<String, String> RENAMED = Map.of("sampler.denoise", "sampler.denoise_last");
+
+    /** @return the saved config with keys renamed since it was saved under their new names */
+    private static Config renamedKeys(Config config) {
+        Config renamed = config;
+        for (Map.Entry<String, String> rename : RENAMED.entrySet()) {
+            if (renamed.hasPath(rename.getKey()) && !renamed.hasPath(rename.getValue())) {
+                renamed = renamed.withValue(rename.getValue(), renamed.getValue(rename.getKey()))
+                        .withoutPath(rename.getKey());
+            }
+        }
+        return renamed;
     }
 
     private static List<String> metricNames(ConfigValue list) {

@@ -23,4 +23,12 @@ class SavedConfigTest {
         assertThat(SavedConfig.asExperiment(saved, List.of("++extra.n=4"))).doesNotContain("n = 3")
                 .doesNotContain("n=3");
     }
+
+    @Test
+    void aRunSavedBeforeDenoiseWasRenamedStillComposes(@TempDir Path dir) throws Exception {
+        Path saved = Files.writeString(dir.resolve("config.conf"), "dataset.name = gmm, schedule.name = ve,"
+                + " architecture.name = mlp, loss.name = dsm, sampler { name = ode, denoise = false }\n");
+        String experiment = SavedConfig.asExperiment(saved, List.of());
+        assertThat(experiment).contains("denoise_last").doesNotContain("denoise=").doesNotContain("denoise =");
+    }
 }
