@@ -2,8 +2,6 @@ package io.scorelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -35,7 +33,6 @@ import org.mlflow.tracking.MlflowClient;
  */
 class CompareCommandServerIT {
 
-    private static final String URI_ENV = "SCORELAB_TEST_MLFLOW_URI";
     /** Where compare keeps the spool of a parent run on a server, in the working directory. */
     private static final Path SPOOL = Path.of("outputs/tracking-spool");
 
@@ -46,16 +43,7 @@ class CompareCommandServerIT {
 
     @BeforeEach
     void findTheServer() {
-        String uri = System.getenv(URI_ENV);
-        if (uri == null || uri.isBlank()) {
-            if (System.getenv("CI") != null) {
-                fail(URI_ENV + " is not set: in CI the integration tests run against a real MLflow server;"
-                        + " run them with scripts/test.sh, which starts one and sets " + URI_ENV);
-            }
-            assumeTrue(false, URI_ENV + " is not set: run ./scripts/test.sh, which starts an MLflow server and"
-                    + " sets it, or start one yourself and set " + URI_ENV + "=http://127.0.0.1:<port>");
-        }
-        server = TrackingServer.of(uri, Map.of());
+        server = TrackingServer.of(TestMlflow.serverUri(), Map.of());
     }
 
     private static void child(ServerTracker tracker, String experiment, String parent, String loss, int seed,

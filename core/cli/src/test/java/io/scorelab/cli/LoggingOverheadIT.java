@@ -1,7 +1,6 @@
 package io.scorelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.scorelab.runtime.config.ConfigComposer;
 import io.scorelab.runtime.config.ResolvedConfig;
@@ -40,10 +39,7 @@ class LoggingOverheadIT {
 
     @Test
     void remoteLoggingDoesNotSlowTraining() {
-        String uri = System.getenv("SCORELAB_TEST_MLFLOW_URI");
-        if (uri == null || uri.isBlank()) {
-            fail("SCORELAB_TEST_MLFLOW_URI is not set: run the tests with ./scripts/test.sh");
-        }
+        String uri = TestMlflow.serverUri();
         PluginRegistry registry = PluginRegistry.discover(PluginRegistry.pluginDirectories(List.of()));
         ResolvedConfig config = new ConfigComposer(registry).compose(CliRun.QUICKSTART, List.of(
                 "experiment.name=overhead-" + UUID.randomUUID().toString().substring(0, 8), "trainer.steps=1000",

@@ -33,7 +33,6 @@ import org.mlflow.tracking.MlflowClient;
  */
 class ServerOutageIT {
 
-    private static final String PYTHON_ENV = "SCORELAB_TEST_PYTHON";
     private static final List<String> METRICS = List.of("train/loss", "train/grad_norm", "train/lr");
 
     @TempDir
@@ -48,11 +47,7 @@ class ServerOutageIT {
 
     @Test
     void theServerHoldsEverythingLoggedWhileItWasAway() throws Exception {
-        String python = System.getenv(PYTHON_ENV);
-        if (python == null || python.isBlank()) {
-            fail(PYTHON_ENV + " is not set: run the tests with ./scripts/test.sh, which creates a Python environment"
-                    + " with mlflow and sets it");
-        }
+        String python = TestMlflow.python();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

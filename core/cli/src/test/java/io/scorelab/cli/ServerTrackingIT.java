@@ -1,7 +1,6 @@
 package io.scorelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.scorelab.runtime.tracking.LocalStoreReader;
 import io.scorelab.runtime.tracking.StoredRun;
@@ -28,20 +27,10 @@ import org.mlflow.tracking.MlflowClient;
  */
 class ServerTrackingIT {
 
-    private static final String URI_ENV = "SCORELAB_TEST_MLFLOW_URI";
     private static final String SECRET = "hunter2-not-for-logs";
 
     @TempDir
     Path dir;
-
-    private static String server() {
-        String uri = System.getenv(URI_ENV);
-        if (uri == null || uri.isBlank()) {
-            fail(URI_ENV + " is not set: run the tests with ./scripts/test.sh, which starts an MLflow server and"
-                    + " sets it (or start one and point " + URI_ENV + " at it)");
-        }
-        return uri;
-    }
 
     /** A short quickstart: 200 steps, few samples; the same seed gives the same run in both stores. */
     private CliRun quickstart(Path where, String experiment, String... more) {
@@ -53,7 +42,7 @@ class ServerTrackingIT {
 
     @Test
     void aRunOnTheServerRecordsWhatTheLocalStoreRecords() throws Exception {
-        String uri = server();
+        String uri = TestMlflow.serverUri();
         String experiment = "server-it-" + UUID.randomUUID().toString().substring(0, 8);
         CliRun local = quickstart(dir.resolve("local"), experiment);
         assertThat(local.exitCode()).as(local.err()).isZero();
@@ -113,7 +102,7 @@ class ServerTrackingIT {
 
     @Test
     void anUnreachableServerFailsTheStartOrSpoolsForSync() throws Exception {
-        String uri = server();
+        String uri = TestMlflow.serverUri();
         String dead = "http://127.0.0.1:" + freePort();
         String experiment = "spool-it-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -147,7 +136,7 @@ class ServerTrackingIT {
 
     @Test
     void syncPublishesALocalRunOnce() throws Exception {
-        String uri = server();
+        String uri = TestMlflow.serverUri();
         String experiment = "publish-it-" + UUID.randomUUID().toString().substring(0, 8);
         CliRun local = quickstart(dir, experiment);
         assertThat(local.exitCode()).as(local.err()).isZero();

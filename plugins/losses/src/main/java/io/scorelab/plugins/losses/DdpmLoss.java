@@ -1,7 +1,6 @@
 package io.scorelab.plugins.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.ScoreFunction;
 
@@ -24,11 +23,6 @@ public final class DdpmLoss extends NoisedLoss {
 
     /** L_simple has no options: the times and their distribution are the schedule's. */
     public DdpmLoss() {}
-
-    @Override
-    NDArray times(NoiseSchedule schedule, NDManager manager, long n) {
-        return schedule.sampleTrainingTimes(manager, Math.toIntExact(n));
-    }
 
     /** mean over the dimensions of (eps + sigma s)^2 per example. */
     @Override

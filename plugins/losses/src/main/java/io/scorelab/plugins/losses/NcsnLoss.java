@@ -1,7 +1,6 @@
 package io.scorelab.plugins.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.scorelab.api.NoiseSchedule;
 import io.scorelab.api.ScoreFunction;
 
@@ -23,11 +22,6 @@ public final class NcsnLoss extends NoisedLoss {
 
     /** NCSN has no options: the levels and their distribution are the schedule's. */
     public NcsnLoss() {}
-
-    @Override
-    NDArray times(NoiseSchedule schedule, NDManager manager, long n) {
-        return schedule.sampleTrainingTimes(manager, Math.toIntExact(n));
-    }
 
     /** 1/2 || sigma s + z ||^2 per example. */
     @Override

@@ -29,8 +29,13 @@ abstract class NoisedLoss implements Loss {
         return new LossValue(perExample.mean(), perExample, batch.sigma());
     }
 
-    /** @return the times, shape (n), at which the batch is noised */
-    abstract NDArray times(NoiseSchedule schedule, NDManager manager, long n);
+    /**
+     * @return the times, shape (n), at which the batch is noised: by default the schedule's training
+     *     distribution; a single-level loss puts every example at its level
+     */
+    NDArray times(NoiseSchedule schedule, NDManager manager, long n) {
+        return schedule.sampleTrainingTimes(manager, Math.toIntExact(n));
+    }
 
     /**
      * @param model the score model, to be evaluated on the noised batch

@@ -1,7 +1,6 @@
 package io.scorelab.plugins.losses;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.google.inject.Inject;
 import com.google.inject.name.Named;
 import io.scorelab.api.NoiseSchedule;
@@ -60,11 +59,6 @@ public final class SdeLoss extends NoisedLoss {
     public SdeLoss(Weighting weighting, Reduce reduce) {
         this.weighting = weighting;
         this.reduce = reduce;
-    }
-
-    @Override
-    NDArray times(NoiseSchedule schedule, NDManager manager, long n) {
-        return schedule.sampleTrainingTimes(manager, Math.toIntExact(n));
     }
 
     @Override
