@@ -104,9 +104,17 @@ public final class ExperimentRun {
         String runName = tags.getOrDefault("mlflow.runName", experimentName + "/" + outputDirectory.getFileName());
         Map<String, String> runTags = new LinkedHashMap<>(Provenance.tags(config, registry, device, runName));
         runTags.putAll(tags);
-        TrackedRun run = tracker.startRun(experimentName, runName, runTags, outputDirectory);
-        Thread killed = new Thread(() -> run.end(RunStatus.KILLED), "scorelab-run-killed");
+        KilledRunHook killed = new KilledRunHook();
         Runtime.getRuntime().addShutdownHook(killed);
+        TrackedRun run;
+        try {
+            run = tracker.startRun(experimentName, runName, runTags, outputDirectory);
+        } catch (RuntimeException | Error e) {
+            killed.notCreated();
+            removeHook(killed);
+            throw e;
+        }
+        killed.created(run);
         try {
             run.setTag(TrainedRun.OUTPUT_DIR_TAG, outputDirectory.toAbsolutePath().toString());
             run.logParams(config.flatten());

@@ -225,6 +225,11 @@ final class LocalRun implements TrackedRun {
         }
     }
 
+    /** Writes the run's meta.yaml, which makes the run visible to readers of the store. */
+    void publish() {
+        writeMeta(meta);
+    }
+
     private void writeMeta(RunMeta newMeta) {
         LocalTracker.replaceFile(dir.resolve(LocalTracker.META_FILE), newMeta.toYaml().render(), dir);
         meta = newMeta;

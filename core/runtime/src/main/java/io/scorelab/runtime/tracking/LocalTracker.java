@@ -101,18 +101,20 @@ public final class LocalTracker implements Tracker {
                 experiment.artifactLocation() + "/" + runId + "/artifacts", user, RunStatus.RUNNING,
                 System.currentTimeMillis(), null, ACTIVE);
         Path artifacts = localPath(meta.artifactUri(), experiment.dir().resolve(META_FILE));
+        // meta.yaml goes last: readers (and MLflow) see a run only once it has one, so a process
+        // killed while creating its run never leaves a visible run without its tags
+        LocalRun run = new LocalRun(runDir, artifacts, meta);
         try {
             Files.createDirectory(runDir);
-            replaceFile(runDir.resolve(META_FILE), meta.toYaml().render(), runDir);
             for (String folder : List.of(LocalRun.METRICS, LocalRun.PARAMS, LocalRun.TAGS, LocalRun.ARTIFACTS)) {
                 Files.createDirectories(runDir.resolve(folder));
             }
             Files.createDirectories(artifacts);
+            allTags.forEach(run::setTag);
+            run.publish();
         } catch (IOException e) {
             throw failure("create the run directory", runDir, e);
         }
-        LocalRun run = new LocalRun(runDir, artifacts, meta);
-        allTags.forEach(run::setTag);
         LOG.info("Run {} ({}) of experiment '{}' recorded in {}", runId, name, experimentName, runDir);
         return run;
     }
