@@ -11,13 +11,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a {@link Spool}'s unacknowledged requests to the server in their order, creating the run
  * first if the spool was started while the server was away. Creating is idempotent: the run carries
- * the spool's id as a tag, and a run with that tag is reused.
+ * the spool's id as a tag, and a run with that tag is reused. A parent and its children may reach
+ * the server in any order: whichever comes second sets the child's {@code mlflow.parentRunId} to
+ * the parent's id on the server.
  */
 final class SpoolDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDrain.class);
     /** How many journaled requests are looked at for merging into one. */
     private static final int MERGE_WINDOW = 1000;
+    /** MLflow's tag naming a run's parent. */
+    static final String PARENT_TAG = "mlflow.parentRunId";
 
     private final Spool spool;
     private final MlflowServer server;
@@ -80,9 +84,40 @@ final class SpoolDrain {
             info = server.createRun(experimentId, header.runName(), header.startTime(), tags);
             LOG.info("Created run {} on {} for the spooled run {}", info.getRunId(), server.server(), header.spoolId());
         }
+        linkParent(experimentId, info.getRunId(), header.tags().get(PARENT_TAG));
+        adoptChildren(experimentId, info.getRunId(), header.spoolId());
         Spool.Header created = header.withRun(experimentId, info.getRunId(), info.getArtifactUri());
         spool.header(created);
         return created;
+    }
+
+    /**
+     * Points the run at its parent's id on the server when the parent was recorded under another
+     * id (its spool's, or its id in the local store) and is on the server by now. Otherwise the
+     * run keeps that id as its parent until the parent is created and {@link #adoptChildren
+     * adopts} it. Each side looks for the other after creating its own run, so one of them finds it.
+     */
+    private void linkParent(String experimentId, String runId, String parent) {
+        if (parent == null) {
+            return;
+        }
+        List<String> onServer = server.runsTagged(experimentId, Spool.Header.ORIGIN_TAG, parent);
+        if (!onServer.isEmpty() && !onServer.get(0).equals(parent)) {
+            setParent(runId, onServer.get(0));
+        }
+    }
+
+    /** Points the runs created before this one, naming it by its origin id as their parent, at its id on the server. */
+    private void adoptChildren(String experimentId, String runId, String originId) {
+        for (String child : server.runsTagged(experimentId, PARENT_TAG, originId)) {
+            setParent(child, runId);
+        }
+    }
+
+    private void setParent(String runId, String parentRunId) {
+        server.logBatch(runId, List.of(), List.of(),
+                List.of(Service.RunTag.newBuilder().setKey(PARENT_TAG).setValue(parentRunId).build()));
+        LOG.info("Run {} on {} now has the parent {}", runId, server.server(), parentRunId);
     }
 
     private void send(Spool.Header header, SpoolEntry entry) {

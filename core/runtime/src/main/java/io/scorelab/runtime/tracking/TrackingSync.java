@@ -120,19 +120,13 @@ public final class TrackingSync {
         }
         try (MlflowServer connection = new MlflowServer(server)) {
             Map<String, String> tags = new LinkedHashMap<>(run.tags());
-            String parent = tags.remove("mlflow.parentRunId");
+            // The parent goes in at creation, which links it to the parent's run on the server.
+            String parent = tags.remove(SpoolDrain.PARENT_TAG);
             Spool.Header header = new Spool.Header(server.toString(), experiment, run.runName(), run.startTime(),
-                    Map.of(), run.runId(), null, null, null);
+                    parent == null ? Map.of() : Map.of(SpoolDrain.PARENT_TAG, parent), run.runId(), null, null, null);
             Spool spool = Spool.create(staging.resolve(Spool.DIRECTORY), header, true);
             SpoolDrain drain = new SpoolDrain(spool, connection);
             header = drain.createdRun();
-            if (parent != null) {
-                // The parent's id on the server, if the parent was published too.
-                List<String> parents = connection.runsTagged(header.experimentId(), Spool.Header.ORIGIN_TAG, parent);
-                if (!parents.isEmpty()) {
-                    tags.put("mlflow.parentRunId", parents.get(0));
-                }
-            }
             List<SpoolEntry.Op> ops = new ArrayList<>();
             run.params().forEach((key, value) -> ops.add(new SpoolEntry.Param(key, value)));
             tags.forEach((key, value) -> ops.add(new SpoolEntry.Tag(key, value)));
