@@ -12,10 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.function.Supplier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
@@ -39,12 +46,31 @@ final class MlflowServer implements AutoCloseable {
     private static final String ARTIFACTS_SCHEME = "mlflow-artifacts:";
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts/";
 
+    /** How long a REST request may go unanswered before the server counts as away. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private final TrackingServer server;
-    private final MlflowClient client;
     private final HttpClient http;
+    private final Duration requestTimeout;
+    /**
+     * Runs the Java client's requests, which have no timeout of their own, so that the caller can
+     * stop waiting; a thread left on a request that never ends does not hold back the next one.
+     */
+    private final ExecutorService requests = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "scorelab-mlflow-request");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile MlflowClient client;
 
     MlflowServer(TrackingServer server) {
+        this(server, REQUEST_TIMEOUT);
+    }
+
+    /** @param requestTimeout how long a REST request may go unanswered */
+    MlflowServer(TrackingServer server, Duration requestTimeout) {
         this.server = server;
+        this.requestTimeout = requestTimeout;
         this.client = new MlflowClient(server.hostCredentials());
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -64,7 +90,7 @@ final class MlflowServer implements AutoCloseable {
             return existing.get().getExperimentId();
         }
         try {
-            return call("create experiment '" + name + "'", () -> client.createExperiment(name));
+            return call("create experiment '" + name + "'", c -> c.createExperiment(name));
         } catch (ScorelabException e) {
             // Another run created it in between.
             return findExperiment(name).orElseThrow(() -> e).getExperimentId();
@@ -74,7 +100,7 @@ final class MlflowServer implements AutoCloseable {
     /** Searches rather than gets by name: the Java client retries a get's 404 as if it were rate limiting. */
     private Optional<Service.Experiment> findExperiment(String name) {
         String filter = "name = '" + name.replace("'", "\\'") + "'";
-        return call("find experiment '" + name + "'", () -> client.searchExperiments(filter, Service.ViewType.ALL, 10,
+        return call("find experiment '" + name + "'", c -> c.searchExperiments(filter, Service.ViewType.ALL, 10,
                 List.of())).getItems().stream().filter(e -> e.getName().equals(name)).findFirst();
     }
 
@@ -87,41 +113,41 @@ final class MlflowServer implements AutoCloseable {
             request.setRunName(runName);
         }
         tags.forEach((key, value) -> request.addTags(Service.RunTag.newBuilder().setKey(key).setValue(value)));
-        Service.RunInfo info = call("create a run", () -> client.createRun(request.build()));
+        Service.RunInfo info = call("create a run", c -> c.createRun(request.build()));
         artifactPath(info.getArtifactUri(), "");
         return info;
     }
 
     /** @return the run, deleted or not */
     Service.Run getRun(String runId) {
-        return call("read run " + runId, () -> client.getRun(runId));
+        return call("read run " + runId, c -> c.getRun(runId));
     }
 
     /** @return the ids of the experiment's runs (any lifecycle stage) carrying the tag with that value */
     List<String> runsTagged(String experimentId, String tag, String value) {
         String filter = "tags.`" + tag + "` = '" + value.replace("'", "\\'") + "'";
-        return call("search runs", () -> client.searchRuns(List.of(experimentId), filter,
+        return call("search runs", c -> c.searchRuns(List.of(experimentId), filter,
                 Service.ViewType.ALL)).stream().map(Service.RunInfo::getRunId).toList();
     }
 
     List<Service.Metric> metricHistory(String runId, String key) {
-        return call("read metric '" + key + "' of run " + runId, () -> client.getMetricHistory(runId, key));
+        return call("read metric '" + key + "' of run " + runId, c -> c.getMetricHistory(runId, key));
     }
 
     void logBatch(String runId, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
-        call("log a batch to run " + runId, () -> {
-            client.logBatch(runId, metrics, params, tags);
+        call("log a batch to run " + runId, c -> {
+            c.logBatch(runId, metrics, params, tags);
             return null;
         });
     }
 
     void setStatus(String runId, RunStatus status, Long endTime) {
         Service.RunStatus mlflowStatus = Service.RunStatus.valueOf(status.name());
-        call("set run " + runId + " " + status, () -> {
+        call("set run " + runId + " " + status, c -> {
             if (endTime == null) {
-                client.sendPost("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"" + mlflowStatus + "\"}");
+                c.sendPost("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"" + mlflowStatus + "\"}");
             } else {
-                client.setTerminated(runId, mlflowStatus, endTime);
+                c.setTerminated(runId, mlflowStatus, endTime);
             }
             return null;
         });
@@ -186,21 +212,49 @@ final class MlflowServer implements AutoCloseable {
         return path.toString();
     }
 
-    private <T> T call(String what, Supplier<T> request) {
+    private <T> T call(String what, Function<MlflowClient, T> request) {
+        MlflowClient current = client;
+        Future<T> answer = requests.submit(() -> request.apply(current));
         try {
-            return request.get();
-        } catch (MlflowHttpException e) {
+            return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Closing the client closes its connections, which ends the request stuck on one.
+            answer.cancel(true);
+            replace(current);
+            throw new ServerUnavailableException("cannot " + what + " on " + server + ": no answer in "
+                    + String.format(Locale.ROOT, "%.1f s", requestTimeout.toMillis() / 1000.0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerUnavailableException("interrupted while waiting to " + what + " on " + server, e);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
+        }
+    }
+
+    private synchronized void replace(MlflowClient stuck) {
+        if (client == stuck) {
+            client = new MlflowClient(server.hostCredentials());
+            stuck.close();
+        }
+    }
+
+    /** @return the exception for a request that failed: away (retry later) or refused (the server's message) */
+    private RuntimeException failure(String what, Throwable cause) {
+        if (cause instanceof MlflowHttpException e) {
             String message = "cannot " + what + " on " + server + ": HTTP " + e.getStatusCode() + " "
                     + server.redact(e.getBodyMessage() == null ? e.getReasonPhrase() : e.getBodyMessage());
-            if (isTransient(e.getStatusCode())) {
-                throw new ServerUnavailableException(message, e);
-            }
-            throw new ScorelabException(message, e);
-        } catch (MlflowClientException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ServerUnavailableException("cannot " + what + " on " + server + ": "
-                    + server.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage()), e);
+            return isTransient(e.getStatusCode()) ? new ServerUnavailableException(message, e)
+                    : new ScorelabException(message, e);
         }
+        if (cause instanceof MlflowClientException e) {
+            Throwable reason = e.getCause() == null ? e : e.getCause();
+            return new ServerUnavailableException("cannot " + what + " on " + server + ": "
+                    + server.redact(reason.getMessage() == null ? reason.toString() : reason.getMessage()), e);
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        return cause instanceof RuntimeException e ? e : new IllegalStateException(cause);
     }
 
     private static java.util.logging.Logger quiet(String name) {
@@ -215,6 +269,7 @@ final class MlflowServer implements AutoCloseable {
 
     @Override
     public void close() {
+        requests.shutdownNow();
         client.close();
     }
 }
