@@ -110,6 +110,8 @@ class ServerTrackingIT {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("tracking server is unreachable").contains("tracking.on_unavailable=spool")
                 .doesNotContain("\tat ");
+        Path refusedOutputs = dir.resolve("refused/outputs").resolve(experiment);
+        assertThat(refusedOutputs).as("no output directory is left for the run that did not start").isEmptyDirectory();
 
         CliRun spooled = quickstart(dir.resolve("spooled"), experiment, "tracking.uri=\"" + dead + "\"",
                 "tracking.on_unavailable=spool", "tracking.flush_timeout=1");

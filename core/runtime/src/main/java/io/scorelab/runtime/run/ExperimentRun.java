@@ -20,6 +20,7 @@ import io.scorelab.runtime.training.TrainerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,9 @@ public final class ExperimentRun {
         } catch (RuntimeException | Error e) {
             killed.notCreated();
             removeHook(killed);
+            if (this.outputDirectory == null) {
+                discard(outputDirectory); // no run, so no trace of it: nothing refers to this directory
+            }
             throw e;
         }
         killed.created(run);
@@ -287,6 +291,19 @@ public final class ExperimentRun {
             return Files.createDirectories(directory);
         } catch (IOException e) {
             throw new ScorelabException("cannot create the output directory " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes an output directory made for a run that could not start: its two files, then the directory if empty. */
+    private static void discard(Path outputDirectory) {
+        try {
+            Files.deleteIfExists(outputDirectory.resolve("config.conf"));
+            Files.deleteIfExists(outputDirectory.resolve("overrides.txt"));
+            Files.deleteIfExists(outputDirectory);
+        } catch (DirectoryNotEmptyException e) {
+            // something else was put there: it stays
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}, made for the run that did not start: {}", outputDirectory, e.toString());
         }
     }
 
