@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scorelab.runtime.TestMlflow;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.ServerTracker;
 import io.scorelab.runtime.tracking.TrackedRun;

@@ -2,6 +2,7 @@ package io.scorelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scorelab.runtime.TestMlflow;
 import io.scorelab.runtime.config.ConfigComposer;
 import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.plugin.PluginRegistry;

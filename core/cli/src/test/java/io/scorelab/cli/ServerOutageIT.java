@@ -3,6 +3,7 @@ package io.scorelab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.scorelab.runtime.TestMlflow;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.ServerTracker;
 import io.scorelab.runtime.tracking.TrackedRun;

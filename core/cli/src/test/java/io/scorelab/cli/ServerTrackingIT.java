@@ -2,6 +2,7 @@ package io.scorelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scorelab.runtime.TestMlflow;
 import io.scorelab.runtime.tracking.LocalStoreReader;
 import io.scorelab.runtime.tracking.StoredRun;
 import java.io.IOException;

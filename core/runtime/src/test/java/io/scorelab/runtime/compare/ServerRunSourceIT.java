@@ -2,10 +2,10 @@ package io.scorelab.runtime.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.scorelab.api.ScorelabException;
+import io.scorelab.runtime.TestMlflow;
 import io.scorelab.runtime.tracking.LocalTracker;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.ServerTracker;
@@ -33,7 +33,6 @@ import org.mlflow.tracking.MlflowClient;
  */
 class ServerRunSourceIT {
 
-    private static final String URI_ENV = "SCORELAB_TEST_MLFLOW_URI";
     private static final String MMD = "eval/mmd";
     /** A fixed clock for logged points, so that both stores hold the very same points. */
     private static final long T = 1_700_000_000_000L;
@@ -47,12 +46,7 @@ class ServerRunSourceIT {
 
     @BeforeEach
     void findTheServer() {
-        String uri = System.getenv(URI_ENV);
-        if (uri == null || uri.isBlank()) {
-            fail(URI_ENV + " is not set: run ./scripts/test.sh, which starts an MLflow server and"
-                    + " sets it, or start one yourself and set " + URI_ENV + "=http://127.0.0.1:<port>");
-        }
-        server = TrackingServer.of(uri, Map.of());
+        server = TrackingServer.of(TestMlflow.serverUri(), Map.of());
     }
 
     private static String uniqueExperiment(String name) {

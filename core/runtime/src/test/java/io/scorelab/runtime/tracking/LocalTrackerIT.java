@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.scorelab.runtime.TestMlflow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * point, tag and artifact of a run the tracker wrote, and the tracker resumes a run MLflow created.
  */
 class LocalTrackerIT {
-
-    private static final String PYTHON_ENV = "SCORELAB_TEST_PYTHON";
 
     /** Prints what MLflow reads of the run as JSON; floats as repr() strings, since JSON has no NaN. */
     private static final String READER = """
@@ -108,18 +107,9 @@ class LocalTrackerIT {
     @TempDir
     Path temp;
 
-    private static String python() {
-        String python = System.getenv(PYTHON_ENV);
-        if (python == null || python.isBlank()) {
-            fail(PYTHON_ENV + " is not set: run the tests with ./scripts/test.sh, which creates a Python environment"
-                    + " with mlflow 3.5.0 and sets it (or point " + PYTHON_ENV + " at such a python yourself)");
-        }
-        return python;
-    }
-
     @Test
     void resumesARunMlflowCreated() throws Exception {
-        String python = python();
+        String python = TestMlflow.python();
         Path root = temp.resolve("mlruns");
         String runId = runPython(python, root, CREATOR).strip();
 
@@ -146,7 +136,7 @@ class LocalTrackerIT {
 
     @Test
     void mlflowReadsWhatTheLocalTrackerWrites() throws Exception {
-        String python = python();
+        String python = TestMlflow.python();
         Path root = temp.resolve("ml runs ✓");
         String experimentName = "scorelab IT: \"gmm\" ✓";
         Map<String, String> startTags = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package io.scorelab.runtime.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.scorelab.runtime.TestMlflow;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -22,8 +22,6 @@ import org.mlflow.tracking.MlflowClient;
  */
 class ParentLinkIT {
 
-    private static final String URI_ENV = "SCORELAB_TEST_MLFLOW_URI";
-
     private TrackingServer server;
 
     @TempDir
@@ -31,12 +29,7 @@ class ParentLinkIT {
 
     @BeforeEach
     void findTheServer() {
-        String uri = System.getenv(URI_ENV);
-        if (uri == null || uri.isBlank()) {
-            fail(URI_ENV + " is not set: run ./scripts/test.sh, which starts an MLflow server and"
-                    + " sets it, or start one yourself and set " + URI_ENV + "=http://127.0.0.1:<port>");
-        }
-        server = TrackingServer.of(uri, Map.of());
+        server = TrackingServer.of(TestMlflow.serverUri(), Map.of());
     }
 
     /** Spools a parent and a child the way a sweep does while the server is away: nothing reaches it. */
