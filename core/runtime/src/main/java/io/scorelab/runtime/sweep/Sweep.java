@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,6 +56,8 @@ public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
     private static final long SHUTDOWN_WAIT_SECONDS = 30;
+    /** How long a stopped sweep waits for its parent run, if the signal came while it was being created. */
+    private static final long CREATION_WAIT_SECONDS = 10;
 
     private final Path experimentFile;
     private final List<String> overrides;
@@ -137,20 +140,37 @@ public final class Sweep {
         tags.put("scorelab.sweep", "true");
         tags.put("scorelab.sweep.launcher", launcherName);
         tags.put("scorelab.output_dir", directory.toAbsolutePath().toString());
-        TrackedRun parent = tracker.startRun(experimentName, experimentName + "/" + directory.getFileName(), tags, directory);
-        Map<String, String> params = new LinkedHashMap<>();
-        plan.definition().forEach((key, values) -> params.put("sweep." + key, String.join(", ", values)));
-        params.put("sweep.jobs", Integer.toString(jobs.size()));
-        params.put("sweep.launcher", launcherName);
-        params.put("sweep.overrides", String.join(" ", overrides));
-        parent.logParams(params);
-        parent.logArtifact(directory.resolve("multirun.conf"), null);
-
-        SweepJobRunner runner = new SweepJobRunner(experimentFile, configs, registry, tracker, parent.runId(),
-                entryPoint, listener);
-        Thread hook = new Thread(() -> stopped(parent, directory, jobs, runner), "scorelab-sweep-killed");
+        // The hook goes in before the parent run is created: a signal that comes while it is being
+        // created waits for it, rather than leaving it RUNNING with no summary.
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
+            Started sweep = started.completeOnTimeout(null, CREATION_WAIT_SECONDS, TimeUnit.SECONDS).join();
+            if (sweep != null) {
+                stopped(sweep.parent(), directory, jobs, sweep.runner());
+            }
+        }, "scorelab-sweep-killed");
         Runtime.getRuntime().addShutdownHook(hook);
+        TrackedRun parent;
+        SweepJobRunner runner;
         try {
+            parent = tracker.startRun(experimentName, experimentName + "/" + directory.getFileName(), tags, directory);
+            runner = new SweepJobRunner(experimentFile, configs, registry, tracker, parent.runId(), entryPoint,
+                    listener);
+        } catch (RuntimeException | Error e) {
+            started.complete(null);
+            removeHook(hook);
+            throw e;
+        }
+        started.complete(new Started(parent, runner));
+        try {
+            Map<String, String> params = new LinkedHashMap<>();
+            plan.definition().forEach((key, values) -> params.put("sweep." + key, String.join(", ", values)));
+            params.put("sweep.jobs", Integer.toString(jobs.size()));
+            params.put("sweep.launcher", launcherName);
+            params.put("sweep.overrides", String.join(" ", overrides));
+            parent.logParams(params);
+            parent.logArtifact(directory.resolve("multirun.conf"), null);
+
             List<JobResult> results = launcher.launch(jobs, runner);
             if (results.size() != jobs.size()) {
                 throw new IllegalStateException("launcher " + launcherName + " returned " + results.size()
@@ -167,11 +187,18 @@ public final class Sweep {
             parent.end(RunStatus.FAILED);
             throw e;
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook is running
-            }
+            removeHook(hook);
+        }
+    }
+
+    /** The parent run and the runner of its jobs, once both exist. */
+    private record Started(TrackedRun parent, SweepJobRunner runner) {}
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running
         }
     }
 
