@@ -91,10 +91,20 @@ class ServerTrackingIT {
         Path remoteDir = onlyOutput(dir.resolve("remote/outputs"));
         CliRun eval = CliRun.of("eval", remoteDir.toString(), "eval.samples=200");
         assertThat(eval.exitCode()).as(eval.err()).isZero();
+        String serverRunId;
         try (MlflowClient client = new MlflowClient(uri)) {
-            String runId = onlyRun(client, experiment).getInfo().getRunId();
-            assertThat(client.getMetricHistory(runId, "eval/mmd")).hasSize(2);
+            serverRunId = onlyRun(client, experiment).getInfo().getRunId();
+            assertThat(client.getMetricHistory(serverRunId, "eval/mmd")).hasSize(2);
         }
+        // sample by the server's run id: the local store does not know it, the server's run names the directory
+        CliRun sample = CliRun.of("sample", serverRunId, "--n", "50", "--tracking-uri", uri, "--log");
+        assertThat(sample.exitCode()).as(sample.err()).isZero();
+        assertThat(sample.out()).contains("logged to run " + serverRunId);
+        assertThat(ServerArtifacts.list(uri, serverRunId)).contains("sampled/annealed_langevin/samples.png");
+        String unknownId = "0123456789abcdef0123456789abcdef";
+        CliRun unknown = CliRun.of("sample", unknownId, "--tracking-uri", uri);
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no run " + unknownId + " on " + uri).doesNotContain("\tat ");
         try (Stream<Path> files = Files.walk(dir.resolve("remote/outputs"))) {
             assertThat(files.filter(p -> p.getFileName().toString().equals("tracking-spool"))).as("spool removed")
                     .isEmpty();

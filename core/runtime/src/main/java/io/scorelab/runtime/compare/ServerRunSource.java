@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,12 +209,27 @@ public final class ServerRunSource implements RunSource, AutoCloseable {
                 .getItems().stream().filter(experiment -> experiment.getName().equals(name)).findFirst();
     }
 
-    /** An unknown id costs three requests and two of the Java client's warnings (see experimentId). */
     @Override
     public RunStatus status(String runId) {
-        Service.RunInfo info;
+        return RunStatus.valueOf(activeRun(runId).getInfo().getStatus().name());
+    }
+
+    /**
+     * @param runId a run's id on the server
+     * @return the run's tags
+     * @throws ScorelabException if the server has no such active run, or cannot be reached
+     */
+    public Map<String, String> tags(String runId) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        activeRun(runId).getData().getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+        return tags;
+    }
+
+    /** An unknown id costs three requests and two of the Java client's warnings (see experimentId). */
+    private Service.Run activeRun(String runId) {
+        Service.Run run;
         try {
-            info = client.getRun(runId).getInfo();
+            run = client.getRun(runId);
         } catch (MlflowHttpException e) {
             if (e.getStatusCode() == 404) {
                 throw new ScorelabException("no run " + runId + " on " + server, e);
@@ -222,10 +238,10 @@ public final class ServerRunSource implements RunSource, AutoCloseable {
         } catch (MlflowClientException e) {
             throw failure("read run " + runId, e);
         }
-        if (!ACTIVE.equals(info.getLifecycleStage())) {
+        if (!ACTIVE.equals(run.getInfo().getLifecycleStage())) {
             throw new ScorelabException("run " + runId + " on " + server + " is deleted");
         }
-        return RunStatus.valueOf(info.getStatus().name());
+        return run;
     }
 
     @Override
