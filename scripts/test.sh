@@ -19,14 +19,19 @@ fi
 
 WORK="$(mktemp -d)"
 PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" \
+# In a session of its own, so that its process group holds the server and everything it starts
+# (mlflow server runs uvicorn, which runs the workers; killing mlflow alone leaves them running).
+setsid "$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" \
   --backend-store-uri "sqlite:///$WORK/mlflow.db" --artifacts-destination "$WORK/artifacts" \
   > "$WORK/server.log" 2>&1 &
 SERVER=$!
 stop_server() {
-  kill "$SERVER" 2>/dev/null || true
-  # mlflow server runs its workers as children: stop the whole group left behind
-  pkill -f "mlflow.*--port $PORT" 2>/dev/null || true
+  kill -TERM -- "-$SERVER" 2>/dev/null || true
+  for _ in $(seq 1 20); do
+    pgrep -g "$SERVER" >/dev/null 2>&1 || break
+    sleep 0.5
+  done
+  kill -KILL -- "-$SERVER" 2>/dev/null || true
   wait "$SERVER" 2>/dev/null || true
   rm -rf "$WORK"
 }
