@@ -105,14 +105,12 @@ public final class ExperimentRun {
         String runName = tags.getOrDefault("mlflow.runName", experimentName + "/" + outputDirectory.getFileName());
         Map<String, String> runTags = new LinkedHashMap<>(Provenance.tags(config, registry, device, runName));
         runTags.putAll(tags);
-        KilledRunHook killed = new KilledRunHook();
-        Runtime.getRuntime().addShutdownHook(killed);
+        StopHook<TrackedRun> killed = StopHook.register("scorelab-run-killed", created -> created.end(RunStatus.KILLED));
         TrackedRun run;
         try {
             run = tracker.startRun(experimentName, runName, runTags, outputDirectory);
         } catch (RuntimeException | Error e) {
             killed.notCreated();
-            removeHook(killed);
             if (this.outputDirectory == null) {
                 discard(outputDirectory); // no run, so no trace of it: nothing refers to this directory
             }
@@ -139,7 +137,7 @@ public final class ExperimentRun {
             }
             throw e;
         } finally {
-            removeHook(killed);
+            killed.remove();
         }
     }
 
@@ -312,14 +310,6 @@ public final class ExperimentRun {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down; the hook runs and marks the run KILLED
         }
     }
 }

@@ -13,6 +13,7 @@ import io.scorelab.runtime.config.ResolvedConfig;
 import io.scorelab.runtime.config.SecretKeys;
 import io.scorelab.runtime.plugin.ComponentFactory;
 import io.scorelab.runtime.plugin.PluginRegistry;
+import io.scorelab.runtime.run.StopHook;
 import io.scorelab.runtime.tracking.RunStatus;
 import io.scorelab.runtime.tracking.TrackedRun;
 import io.scorelab.runtime.tracking.Tracker;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,8 +56,6 @@ public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
     private static final long SHUTDOWN_WAIT_SECONDS = 30;
-    /** How long a stopped sweep waits for its parent run, if the signal came while it was being created. */
-    private static final long CREATION_WAIT_SECONDS = 10;
 
     private final Path experimentFile;
     private final List<String> overrides;
@@ -142,14 +140,8 @@ public final class Sweep {
         tags.put("scorelab.output_dir", directory.toAbsolutePath().toString());
         // The hook goes in before the parent run is created: a signal that comes while it is being
         // created waits for it, rather than leaving it RUNNING with no summary.
-        CompletableFuture<Started> started = new CompletableFuture<>();
-        Thread hook = new Thread(() -> {
-            Started sweep = started.completeOnTimeout(null, CREATION_WAIT_SECONDS, TimeUnit.SECONDS).join();
-            if (sweep != null) {
-                stopped(sweep.parent(), directory, jobs, sweep.runner());
-            }
-        }, "scorelab-sweep-killed");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopHook<Started> hook = StopHook.register("scorelab-sweep-killed",
+                sweep -> stopped(sweep.parent(), directory, jobs, sweep.runner()));
         TrackedRun parent;
         SweepJobRunner runner;
         try {
@@ -157,11 +149,10 @@ public final class Sweep {
             runner = new SweepJobRunner(experimentFile, configs, registry, tracker, parent.runId(), entryPoint,
                     listener);
         } catch (RuntimeException | Error e) {
-            started.complete(null);
-            removeHook(hook);
+            hook.notCreated();
             throw e;
         }
-        started.complete(new Started(parent, runner));
+        hook.created(new Started(parent, runner));
         try {
             Map<String, String> params = new LinkedHashMap<>();
             plan.definition().forEach((key, values) -> params.put("sweep." + key, String.join(", ", values)));
@@ -187,20 +178,12 @@ public final class Sweep {
             parent.end(RunStatus.FAILED);
             throw e;
         } finally {
-            removeHook(hook);
+            hook.remove();
         }
     }
 
     /** The parent run and the runner of its jobs, once both exist. */
     private record Started(TrackedRun parent, SweepJobRunner runner) {}
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running
-        }
-    }
 
     /** The shutdown hook: waits for the launcher to hand back its results, else records what is known. */
     private void stopped(TrackedRun parent, Path directory, List<Job> jobs, SweepJobRunner runner) {

@@ -93,7 +93,7 @@ public final class LocalStoreReader {
      */
     public List<StoredRun> runs(String experimentId) {
         List<StoredRun> runs = new ArrayList<>();
-        for (Path dir : subdirectories(root.resolve(experimentId))) {
+        for (Path dir : LocalTracker.subdirectories(root.resolve(experimentId))) {
             if (!Files.isRegularFile(dir.resolve(LocalTracker.META_FILE))) {
                 continue; // not a run: MLflow keeps an experiment's own tags/ here
             }
@@ -256,7 +256,7 @@ public final class LocalStoreReader {
     /** @return the experiments under a directory (the root or the trash): id to meta.yaml; malformed ones skipped */
     private static Map<String, FlatYaml> experiments(Path parent) {
         Map<String, FlatYaml> experiments = new TreeMap<>();
-        for (Path dir : subdirectories(parent)) {
+        for (Path dir : LocalTracker.subdirectories(parent)) {
             Path metaFile = dir.resolve(LocalTracker.META_FILE);
             String id = dir.getFileName().toString();
             if (id.startsWith(".") || !Files.isRegularFile(metaFile)) {
@@ -269,16 +269,5 @@ public final class LocalStoreReader {
             }
         }
         return experiments;
-    }
-
-    private static List<Path> subdirectories(Path parent) {
-        if (!Files.isDirectory(parent)) {
-            return List.of();
-        }
-        try (Stream<Path> children = Files.list(parent)) {
-            return children.filter(Files::isDirectory).sorted().toList();
-        } catch (IOException e) {
-            throw LocalTracker.failure("list", parent, e);
-        }
     }
 }

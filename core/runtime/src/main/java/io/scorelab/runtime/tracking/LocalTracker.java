@@ -284,7 +284,8 @@ public final class LocalTracker implements Tracker {
         return new Experiment(id, name, stage == null ? ACTIVE : stage, location, dir);
     }
 
-    private static List<Path> subdirectories(Path parent) {
+    /** @return the directories in a directory, sorted; none if it does not exist */
+    static List<Path> subdirectories(Path parent) {
         if (!Files.isDirectory(parent)) {
             return List.of();
         }

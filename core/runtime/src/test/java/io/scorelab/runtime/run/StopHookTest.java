@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KilledRunHookTest {
+class StopHookTest {
     @TempDir
     Path temp;
 
     @Test
     void aSignalDuringTheRunsCreationWaitsForTheRunAndEndsItKilled() throws Exception {
         LocalTracker tracker = new LocalTracker(temp.resolve("mlruns"));
-        KilledRunHook hook = new KilledRunHook();
+        StopHook<TrackedRun> hook = new StopHook<>("test", run -> run.end(RunStatus.KILLED));
         hook.start(); // the JVM runs the hook while the tracker is still creating the run
         Thread.sleep(200);
         assertThat(hook.isAlive()).as("the hook waits for the run").isTrue();
@@ -35,7 +35,7 @@ class KilledRunHookTest {
     @Test
     void aRunThatEndedFirstKeepsItsStatus() throws Exception {
         LocalTracker tracker = new LocalTracker(temp.resolve("mlruns"));
-        KilledRunHook hook = new KilledRunHook();
+        StopHook<TrackedRun> hook = new StopHook<>("test", run -> run.end(RunStatus.KILLED));
         TrackedRun run = tracker.startRun("hooked", "r", Map.of());
         hook.created(run);
         run.end(RunStatus.FINISHED);
@@ -46,14 +46,14 @@ class KilledRunHookTest {
 
     @Test
     void aRunThatWasNeverCreatedLeavesTheHookNothingToDo() throws Exception {
-        KilledRunHook hook = new KilledRunHook();
+        StopHook<TrackedRun> hook = new StopHook<>("test", run -> run.end(RunStatus.KILLED));
         hook.notCreated();
         long started = System.nanoTime();
         hook.start();
         hook.join(TimeUnit.SECONDS.toMillis(5));
         assertThat(hook.isAlive()).isFalse();
         assertThat(System.nanoTime() - started).as("no wait for a run that will not come")
-                .isLessThan(TimeUnit.SECONDS.toNanos(KilledRunHook.CREATION_WAIT_SECONDS));
+                .isLessThan(TimeUnit.SECONDS.toNanos(StopHook.CREATION_WAIT_SECONDS));
     }
 
     private RunStatus status(TrackedRun run) {
